@@ -1,0 +1,9 @@
+//! Plain data shared by the API and the UI: wire DTOs, header names and error codes.
+//!
+//! Serde only, so it builds for both wasm32 and native targets.
+
+pub mod dto;
+pub mod error;
+pub mod headers;
+
+pub use error::{ErrorBody, ErrorCode};
