@@ -179,7 +179,12 @@ impl EmulatorConfig {
                 if region == pool.region
                     && !suffix.is_empty()
                     && suffix.chars().all(|c| c.is_ascii_alphanumeric()) => {}
-            _ => return invalid(format!("pool.id {:?} must be \"{}_<letters and digits>\"", pool.id, pool.region)),
+            _ => {
+                return invalid(format!(
+                    "pool.id {:?} must be \"{}_<letters and digits>\"",
+                    pool.id, pool.region
+                ))
+            }
         }
         let mut ids = HashSet::new();
         for client in &self.clients {
@@ -187,26 +192,50 @@ impl EmulatorConfig {
                 return invalid(format!("client id {} appears twice", client.id));
             }
             if client.id.is_empty() || !client.id.chars().all(|c| c.is_ascii_alphanumeric()) {
-                return invalid(format!("client {}: id must be letters and digits", client.name));
+                return invalid(format!(
+                    "client {}: id must be letters and digits",
+                    client.name
+                ));
             }
             if client.scopes.is_empty() {
                 return invalid(format!("client {}: needs at least one scope", client.name));
             }
             if client.flows.contains(&Flow::Code) && client.callback_urls.is_empty() {
-                return invalid(format!("client {}: the code flow needs callback_urls", client.name));
+                return invalid(format!(
+                    "client {}: the code flow needs callback_urls",
+                    client.name
+                ));
             }
             if client.flows.contains(&Flow::ClientCredentials) && client.secret.is_none() {
-                return invalid(format!("client {}: client_credentials needs a secret", client.name));
+                return invalid(format!(
+                    "client {}: client_credentials needs a secret",
+                    client.name
+                ));
             }
             for url in client.callback_urls.iter().chain(&client.logout_urls) {
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    return invalid(format!("client {}: {url:?} is not an absolute http(s) URL", client.name));
+                    return invalid(format!(
+                        "client {}: {url:?} is not an absolute http(s) URL",
+                        client.name
+                    ));
                 }
             }
             for (what, minutes, range) in [
-                ("access_token_minutes", client.access_token_minutes, &ACCESS_ID_MINUTES),
-                ("id_token_minutes", client.id_token_minutes, &ACCESS_ID_MINUTES),
-                ("refresh_token_minutes", client.refresh_token_minutes, &REFRESH_MINUTES),
+                (
+                    "access_token_minutes",
+                    client.access_token_minutes,
+                    &ACCESS_ID_MINUTES,
+                ),
+                (
+                    "id_token_minutes",
+                    client.id_token_minutes,
+                    &ACCESS_ID_MINUTES,
+                ),
+                (
+                    "refresh_token_minutes",
+                    client.refresh_token_minutes,
+                    &REFRESH_MINUTES,
+                ),
             ] {
                 if !range.contains(&minutes) {
                     return invalid(format!(
@@ -265,7 +294,8 @@ mod tests {
     #[test]
     fn lifetime_outside_cognito_range_is_refused() {
         let text = format!("{MINIMAL}\naccess_token_minutes = 2");
-        let err = EmulatorConfig::from_toml(&text, Path::new(".")).expect_err("2 minutes is too short");
+        let err =
+            EmulatorConfig::from_toml(&text, Path::new(".")).expect_err("2 minutes is too short");
         assert!(err.to_string().contains("access_token_minutes"), "{err}");
     }
 
@@ -284,7 +314,11 @@ mod tests {
 
     #[test]
     fn dev_config_is_valid() {
-        let config = EmulatorConfig::load(&EmulatorConfig::dev_config_path()).expect("dev.toml is valid");
-        assert!(config.users.iter().any(|u| u.groups.contains(&"admin".to_owned())));
+        let config =
+            EmulatorConfig::load(&EmulatorConfig::dev_config_path()).expect("dev.toml is valid");
+        assert!(config
+            .users
+            .iter()
+            .any(|u| u.groups.contains(&"admin".to_owned())));
     }
 }

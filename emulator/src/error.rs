@@ -70,8 +70,10 @@ impl ResponseError for OAuthError {
         tracing::debug!(error = self.error, reason = %self.reason, "request refused");
         let mut response = HttpResponse::build(self.status);
         response.insert_header((header::CACHE_CONTROL, "no-store"));
-        if matches!(self.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
-            && matches!(self.error, "invalid_token" | "insufficient_scope")
+        if matches!(
+            self.status,
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN
+        ) && matches!(self.error, "invalid_token" | "insufficient_scope")
         {
             response.insert_header((
                 header::WWW_AUTHENTICATE,

@@ -56,8 +56,8 @@ impl SigningKey {
         let e = URL_SAFE_NO_PAD.encode(private.e().to_bytes_be());
         // Cognito's kids are base64 digests; ours hash the modulus so they are stable per key.
         let kid = STANDARD.encode(Sha256::digest(private.n().to_bytes_be()));
-        let decoding =
-            DecodingKey::from_rsa_components(&n, &e).map_err(|e| KeyError::Encode(e.to_string()))?;
+        let decoding = DecodingKey::from_rsa_components(&n, &e)
+            .map_err(|e| KeyError::Encode(e.to_string()))?;
         Ok(Self {
             jwk: json!({"alg": "RS256", "e": e, "kid": kid, "kty": "RSA", "n": n, "use": "sig"}),
             kid,
@@ -90,7 +90,8 @@ impl SigningKey {
         let mut header = Header::new(Algorithm::RS256);
         header.typ = None;
         header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.encoding).map_err(|e| KeyError::Encode(e.to_string()))
+        jsonwebtoken::encode(&header, claims, &self.encoding)
+            .map_err(|e| KeyError::Encode(e.to_string()))
     }
 
     pub fn decoding_key(&self) -> &DecodingKey {

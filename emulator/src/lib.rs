@@ -104,7 +104,10 @@ pub fn build(
         .trim_end_matches('/')
         .to_owned();
     let issuer = format!("{base_url}/{}", config.pool.id);
-    let keys = KeyRing::load_or_generate(config.keys.access_key.as_deref(), config.keys.id_key.as_deref())?;
+    let keys = KeyRing::load_or_generate(
+        config.keys.access_key.as_deref(),
+        config.keys.id_key.as_deref(),
+    )?;
     let emulator = web::Data::new(Emulator {
         pool_id: config.pool.id.clone(),
         region: config.pool.region.clone(),

@@ -25,6 +25,12 @@ pub fn random_string(len: usize) -> String {
     Alphanumeric.sample_string(&mut rand::thread_rng(), len)
 }
 
+/// A six-digit confirmation or password-reset code, as Cognito emails them.
+pub fn one_time_code() -> String {
+    use rand::Rng;
+    format!("{:06}", rand::thread_rng().gen_range(0..1_000_000))
+}
+
 /// An app client, with token lifetimes in seconds (the test hook may shorten them).
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -88,7 +94,10 @@ pub struct User {
 impl From<&UserConfig> for User {
     fn from(u: &UserConfig) -> Self {
         Self {
-            sub: u.sub.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            sub: u
+                .sub
+                .clone()
+                .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
             username: u.username.clone(),
             password: u.password.clone(),
             email: u.email.clone(),
@@ -182,7 +191,11 @@ pub struct Store {
 impl Store {
     pub fn new(config: &EmulatorConfig) -> Self {
         Self {
-            clients: config.clients.iter().map(|c| (c.id.clone(), Client::from(c))).collect(),
+            clients: config
+                .clients
+                .iter()
+                .map(|c| (c.id.clone(), Client::from(c)))
+                .collect(),
             users: config
                 .users
                 .iter()
@@ -201,9 +214,11 @@ impl Store {
     pub fn user(&self, name: &str) -> Option<&User> {
         let key = name.to_lowercase();
         self.users.get(&key).or_else(|| {
-            self.users
-                .values()
-                .find(|u| u.email.as_deref().is_some_and(|e| e.eq_ignore_ascii_case(name)))
+            self.users.values().find(|u| {
+                u.email
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case(name))
+            })
         })
     }
 
@@ -218,7 +233,10 @@ impl Store {
     /// Adds a user; `false` when the username or email is taken.
     pub fn add_user(&mut self, user: User) -> bool {
         let taken = self.user(&user.username).is_some()
-            || user.email.as_deref().is_some_and(|e| self.user(e).is_some());
+            || user
+                .email
+                .as_deref()
+                .is_some_and(|e| self.user(e).is_some());
         if taken {
             return false;
         }
@@ -272,6 +290,10 @@ impl Store {
     }
 
     pub fn count_token_call(&mut self, grant_type: &str) {
-        *self.counters.token.entry(grant_type.to_owned()).or_default() += 1;
+        *self
+            .counters
+            .token
+            .entry(grant_type.to_owned())
+            .or_default() += 1;
     }
 }

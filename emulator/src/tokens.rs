@@ -11,7 +11,11 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccessClaims {
     pub sub: String,
-    #[serde(rename = "cognito:groups", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "cognito:groups",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub groups: Option<Vec<String>>,
     pub iss: String,
     pub version: u8,
@@ -35,7 +39,11 @@ pub struct AccessClaims {
 pub struct IdClaims {
     pub at_hash: String,
     pub sub: String,
-    #[serde(rename = "cognito:groups", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "cognito:groups",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub groups: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub email_verified: Option<bool>,
@@ -91,7 +99,14 @@ fn new_jti() -> String {
 
 /// Signs an access token and, when `openid` was granted, an ID token.
 pub fn issue_user_tokens(keys: &KeyRing, grant: &UserGrant<'_>) -> Result<IssuedTokens, KeyError> {
-    let UserGrant { issuer, client, user, sign_in, now, .. } = grant;
+    let UserGrant {
+        issuer,
+        client,
+        user,
+        sign_in,
+        now,
+        ..
+    } = grant;
     let access = AccessClaims {
         sub: user.sub.clone(),
         groups: groups_claim(user),
@@ -177,6 +192,9 @@ mod tests {
     #[test]
     fn at_hash_matches_oidc_example() {
         // OpenID Connect Core, appendix A.3: access token and its at_hash.
-        assert_eq!(at_hash("jHkWEdUXMU1BwAsC4vtUsZwnNMPv78sCIcyEPmyF1Vw"), "77QmUPtjPfzWtF2AnpK9RQ");
+        assert_eq!(
+            at_hash("jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"),
+            "77QmUPtjPfzWtF2AnpK9RQ"
+        );
     }
 }

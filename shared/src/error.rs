@@ -71,7 +71,10 @@ mod tests {
     fn error_body_serialises_snake_case_code_and_omits_empty_fields() {
         let body = ErrorBody::new(ErrorCode::RedirectUriNotAllowed, "nope");
         let json = serde_json::to_string(&body).expect("serialisable");
-        assert_eq!(json, r#"{"error":"redirect_uri_not_allowed","message":"nope"}"#);
+        assert_eq!(
+            json,
+            r#"{"error":"redirect_uri_not_allowed","message":"nope"}"#
+        );
     }
 
     #[test]

@@ -25,7 +25,10 @@ mod tests {
             .iter()
             .chain(EXPOSED_RESPONSE_HEADERS.iter())
         {
-            assert!(name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{name}");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{name}"
+            );
         }
     }
 }

@@ -2,7 +2,7 @@
 //! offers only through its admin API or not at all. Off with `--no-test-hooks`.
 
 use crate::error::OAuthError;
-use crate::state::{unix_now, Fault, FaultTarget, User, UserStatus};
+use crate::state::{one_time_code, unix_now, Fault, FaultTarget, User, UserStatus};
 use crate::Emulator;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -14,7 +14,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/_emulator")
             .route("/users", web::post().to(create_user))
             .route("/users/{username}/code", web::get().to(pending_code))
-            .route("/clients/{client_id}/lifetimes", web::put().to(set_lifetimes))
+            .route(
+                "/clients/{client_id}/lifetimes",
+                web::put().to(set_lifetimes),
+            )
             .route("/keys/rotate", web::post().to(rotate_keys))
             .route("/counters", web::get().to(counters))
             .route("/counters/reset", web::post().to(reset_counters))
@@ -43,10 +46,15 @@ fn yes() -> bool {
     true
 }
 
-async fn create_user(body: web::Json<NewUser>, emulator: web::Data<Emulator>) -> Result<HttpResponse, OAuthError> {
+async fn create_user(
+    body: web::Json<NewUser>,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, OAuthError> {
     let body = body.into_inner();
     if body.username.trim().is_empty() || body.password.is_empty() {
-        return Err(OAuthError::invalid_request("username and password are required"));
+        return Err(OAuthError::invalid_request(
+            "username and password are required",
+        ));
     }
     let user = User {
         sub: uuid::Uuid::new_v4().to_string(),
@@ -55,17 +63,27 @@ async fn create_user(body: web::Json<NewUser>, emulator: web::Data<Emulator>) ->
         email: body.email,
         email_verified: body.email_verified,
         groups: body.groups,
-        status: if body.confirmed { UserStatus::Confirmed } else { UserStatus::Unconfirmed },
-        pending_code: (!body.confirmed).then(|| format!("{:06}", rand::random::<u32>() % 1_000_000)),
+        status: if body.confirmed {
+            UserStatus::Confirmed
+        } else {
+            UserStatus::Unconfirmed
+        },
+        pending_code: (!body.confirmed).then(one_time_code),
     };
     let created = json!({ "sub": user.sub, "username": user.username });
     if !emulator.store().add_user(user) {
-        return Err(OAuthError::conflict("username_exists", "username or email taken"));
+        return Err(OAuthError::conflict(
+            "username_exists",
+            "username or email taken",
+        ));
     }
     Ok(HttpResponse::Created().json(created))
 }
 
-async fn pending_code(username: web::Path<String>, emulator: web::Data<Emulator>) -> Result<HttpResponse, OAuthError> {
+async fn pending_code(
+    username: web::Path<String>,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, OAuthError> {
     let store = emulator.store();
     let code = store
         .user(&username)
@@ -98,7 +116,11 @@ async fn set_lifetimes(
         (&mut client.refresh_token_secs, body.refresh_token_secs),
     ] {
         match value {
-            Some(0) => return Err(OAuthError::invalid_request("a lifetime must be at least 1 second")),
+            Some(0) => {
+                return Err(OAuthError::invalid_request(
+                    "a lifetime must be at least 1 second",
+                ))
+            }
             Some(secs) => *slot = secs,
             None => {}
         }
@@ -116,7 +138,10 @@ struct Rotate {
     overlap_secs: Option<u64>,
 }
 
-async fn rotate_keys(body: Option<web::Json<Rotate>>, emulator: web::Data<Emulator>) -> Result<HttpResponse, OAuthError> {
+async fn rotate_keys(
+    body: Option<web::Json<Rotate>>,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, OAuthError> {
     let overlap = body
         .and_then(|b| b.overlap_secs)
         .unwrap_or(emulator.rotation_overlap_secs);
@@ -124,7 +149,9 @@ async fn rotate_keys(body: Option<web::Json<Rotate>>, emulator: web::Data<Emulat
     // Key generation takes a while; keep it off the async workers.
     web::block(move || worker.keys_mut().rotate(overlap, unix_now()))
         .await
-        .map_err(|_| OAuthError::server_error(StatusCode::INTERNAL_SERVER_ERROR, "rotation was cancelled"))??;
+        .map_err(|_| {
+            OAuthError::server_error(StatusCode::INTERNAL_SERVER_ERROR, "rotation was cancelled")
+        })??;
     let keys = emulator.keys();
     tracing::info!(overlap_secs = overlap, "signing keys rotated");
     Ok(HttpResponse::Ok().json(json!({
@@ -168,7 +195,10 @@ async fn set_fault(
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn clear_fault(target: web::Path<FaultTarget>, emulator: web::Data<Emulator>) -> HttpResponse {
+async fn clear_fault(
+    target: web::Path<FaultTarget>,
+    emulator: web::Data<Emulator>,
+) -> HttpResponse {
     emulator.store().faults.remove(&*target);
     HttpResponse::NoContent().finish()
 }

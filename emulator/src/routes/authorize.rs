@@ -42,7 +42,8 @@ pub struct AuthorizeRequest {
 }
 
 /// Why an authorize request was refused, and so where the user is sent.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("authorize request refused")]
 pub enum AuthorizeError {
     /// No trustworthy redirect URI: the hosted UI's own error page.
     Page { error: &'static str, detail: String },
@@ -57,23 +58,23 @@ pub enum AuthorizeError {
 }
 
 impl AuthorizeError {
-    pub fn into_response(self) -> HttpResponse {
+    pub fn to_response(&self) -> HttpResponse {
         match self {
-            Self::Page { error, detail } => error_page(StatusCode::BAD_REQUEST, error, &detail),
+            Self::Page { error, detail } => error_page(StatusCode::BAD_REQUEST, error, detail),
             Self::RedirectMismatch { client_id } => found(&with_query(
                 "/error",
-                &[("error", "redirect_mismatch"), ("client_id", &client_id)],
+                &[("error", "redirect_mismatch"), ("client_id", client_id)],
             )),
             Self::Redirect {
                 redirect_uri,
                 error,
                 state,
             } => {
-                let mut pairs = vec![("error", error)];
+                let mut pairs = vec![("error", *error)];
                 if let Some(state) = state.as_deref() {
                     pairs.push(("state", state));
                 }
-                found(&with_query(&redirect_uri, &pairs))
+                found(&with_query(redirect_uri, &pairs))
             }
         }
     }
@@ -88,9 +89,12 @@ impl AuthorizeRequest {
             error,
             detail: detail.to_owned(),
         };
-        let client_id = params
-            .get("client_id")
-            .ok_or_else(|| page("invalid_request", "Required parameter client_id is missing."))?;
+        let client_id = params.get("client_id").ok_or_else(|| {
+            page(
+                "invalid_request",
+                "Required parameter client_id is missing.",
+            )
+        })?;
         let client = store
             .clients
             .get(client_id)
@@ -113,12 +117,20 @@ impl AuthorizeRequest {
             Some("code" | "token") => return Err(refuse("unauthorized_client")),
             _ => return Err(refuse("invalid_request")),
         }
-        let code_challenge = match (params.get("code_challenge"), params.get("code_challenge_method")) {
+        let code_challenge = match (
+            params.get("code_challenge"),
+            params.get("code_challenge_method"),
+        ) {
             (None, None) => None,
-            (Some(challenge), Some("S256")) if is_s256_challenge(challenge) => Some(challenge.to_owned()),
+            (Some(challenge), Some("S256")) if is_s256_challenge(challenge) => {
+                Some(challenge.to_owned())
+            }
             _ => return Err(refuse("invalid_request")),
         };
-        if params.get("identity_provider").is_some_and(|idp| idp != "COGNITO") {
+        if params
+            .get("identity_provider")
+            .is_some_and(|idp| idp != "COGNITO")
+        {
             return Err(refuse("invalid_request"));
         }
         let scopes = grant_scopes(client, params.get("scope"));
@@ -183,18 +195,22 @@ fn grant_scopes(client: &Client, requested: Option<&str>) -> Vec<String> {
 async fn authorize(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpResponse {
     let params = match Params::parse(req.query_string().as_bytes()) {
         Ok(params) => params,
-        Err(err) => return error_page(StatusCode::BAD_REQUEST, "invalid_request", &err.to_string()),
+        Err(err) => {
+            return error_page(StatusCode::BAD_REQUEST, "invalid_request", &err.to_string())
+        }
     };
     let mut store = emulator.store();
     store.counters.authorize += 1;
     let request = match AuthorizeRequest::parse(&params, &store) {
         Ok(request) => request,
-        Err(err) => return err.into_response(),
+        Err(err) => return err.to_response(),
     };
     let now = unix_now();
-    let session = req
-        .cookie(SESSION_COOKIE)
-        .and_then(|c| store.live_session(c.value(), now).map(|s| s.sign_in.clone()));
+    let session = req.cookie(SESSION_COOKIE).and_then(|c| {
+        store
+            .live_session(c.value(), now)
+            .map(|s| s.sign_in.clone())
+    });
     match session {
         Some(sign_in) => request.complete(&mut store, sign_in),
         None => found(&format!("/login?{}", request.query)),
@@ -225,8 +241,12 @@ mod tests {
 
     #[test]
     fn s256_challenge_must_look_like_a_digest() {
-        assert!(is_s256_challenge("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
+        assert!(is_s256_challenge(
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        ));
         assert!(!is_s256_challenge("short"));
-        assert!(!is_s256_challenge("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw+cM"));
+        assert!(!is_s256_challenge(
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw+cM"
+        ));
     }
 }

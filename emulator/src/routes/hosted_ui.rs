@@ -2,13 +2,13 @@
 //! Every page carries the authorize parameters, so finishing it completes the
 //! authorize request it came from.
 
-use super::authorize::AuthorizeRequest;
-use super::{cookie, csrf_ok, csrf_token, error_page, found, page, SESSION_COOKIE};
-use crate::params::Params;
-use crate::state::{unix_now, SignIn, User, UserStatus, SESSION_LIFETIME_SECS};
+use super::authorize::{AuthorizeError, AuthorizeRequest, AUTHORIZE_PARAMS};
+use super::{cookie, csrf_ok, csrf_token, error_page, found, page, with_query, SESSION_COOKIE};
+use crate::params::{Params, ParamsError};
+use crate::state::{one_time_code, unix_now, SignIn, User, UserStatus, SESSION_LIFETIME_SECS};
 use crate::{templates, Emulator};
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
 const BAD_CREDENTIALS: &str = "Incorrect username or password.";
 const STALE_FORM: &str = "Your form has expired. Please try again.";
@@ -45,7 +45,11 @@ pub fn password_policy_error(password: &str) -> Option<&'static str> {
 }
 
 /// A page of the hosted UI with its CSRF cookie set when new.
-fn form_page(req: &HttpRequest, status: StatusCode, render: impl FnOnce(&str) -> String) -> HttpResponse {
+fn form_page(
+    req: &HttpRequest,
+    status: StatusCode,
+    render: impl FnOnce(&str) -> String,
+) -> HttpResponse {
     let (token, new_cookie) = csrf_token(req);
     let mut response = page(status, render(&token));
     if let Some(c) = new_cookie {
@@ -55,19 +59,43 @@ fn form_page(req: &HttpRequest, status: StatusCode, render: impl FnOnce(&str) ->
     response
 }
 
-/// The checked authorize request behind a hosted-UI page, from its query string.
-fn authorize_request(req: &HttpRequest, emulator: &Emulator) -> Result<(AuthorizeRequest, Params), HttpResponse> {
-    let params = Params::parse(req.query_string().as_bytes())
-        .map_err(|e| error_page(StatusCode::BAD_REQUEST, "invalid_request", &e.to_string()))?;
-    let request = AuthorizeRequest::parse(&params, &emulator.store()).map_err(|e| e.into_response())?;
-    Ok((request, params))
+/// Why a hosted-UI page cannot be shown at all (as opposed to re-shown with an error).
+#[derive(Debug, thiserror::Error)]
+enum Refusal {
+    #[error(transparent)]
+    Authorize(#[from] AuthorizeError),
+    #[error(transparent)]
+    Params(#[from] ParamsError),
 }
 
-/// Reads a posted form; an unreadable one is the hosted UI's error page.
-async fn posted(payload: web::Payload) -> Result<Params, HttpResponse> {
-    Params::from_payload(payload)
-        .await
-        .map_err(|e| error_page(StatusCode::BAD_REQUEST, "invalid_request", &e.to_string()))
+impl ResponseError for Refusal {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::Authorize(AuthorizeError::Page { .. }) | Self::Params(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Self::Authorize(_) => StatusCode::FOUND,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Authorize(err) => err.to_response(),
+            Self::Params(err) => {
+                error_page(StatusCode::BAD_REQUEST, "invalid_request", &err.to_string())
+            }
+        }
+    }
+}
+
+/// The checked authorize request behind a hosted-UI page, from its query string.
+fn authorize_request(
+    req: &HttpRequest,
+    emulator: &Emulator,
+) -> Result<(AuthorizeRequest, Params), Refusal> {
+    let params = Params::parse(req.query_string().as_bytes())?;
+    let request = AuthorizeRequest::parse(&params, &emulator.store())?;
+    Ok((request, params))
 }
 
 /// Signs the user in: a hosted-UI session cookie, then a code back to the app.
@@ -81,73 +109,84 @@ fn sign_in(emulator: &Emulator, request: &AuthorizeRequest, username: &str) -> H
     let mut store = emulator.store();
     let session = store.start_session(sign_in.clone(), now);
     let mut response = request.complete(&mut store, sign_in);
-    let _ = response.add_cookie(&cookie(SESSION_COOKIE, session, SESSION_LIFETIME_SECS as i64));
+    let _ = response.add_cookie(&cookie(
+        SESSION_COOKIE,
+        session,
+        SESSION_LIFETIME_SECS as i64,
+    ));
     tracing::info!(username, client = %request.client.name, "signed in");
     response
 }
 
-async fn login_form(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpResponse {
-    match authorize_request(&req, &emulator) {
-        Ok((request, _)) => form_page(&req, StatusCode::OK, |csrf| templates::login(&request.query, csrf, "", None)),
-        Err(response) => response,
-    }
+async fn login_form(
+    req: HttpRequest,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, Refusal> {
+    let (request, _) = authorize_request(&req, &emulator)?;
+    Ok(form_page(&req, StatusCode::OK, |csrf| {
+        templates::login(&request.query, csrf, "", None)
+    }))
 }
 
 #[tracing::instrument(skip_all)]
-async fn login(req: HttpRequest, payload: web::Payload, emulator: web::Data<Emulator>) -> HttpResponse {
-    let (request, _) = match authorize_request(&req, &emulator) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let form = match posted(payload).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
+async fn login(
+    req: HttpRequest,
+    payload: web::Payload,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, Refusal> {
+    let (request, _) = authorize_request(&req, &emulator)?;
+    let form = Params::from_payload(payload).await?;
     let username = form.get("username").unwrap_or_default().trim();
     let retry = |status, message| {
-        form_page(&req, status, |csrf| templates::login(&request.query, csrf, username, Some(message)))
+        form_page(&req, status, |csrf| {
+            templates::login(&request.query, csrf, username, Some(message))
+        })
     };
     if !csrf_ok(&req, form.get("_csrf")) {
-        return retry(StatusCode::FORBIDDEN, STALE_FORM);
+        return Ok(retry(StatusCode::FORBIDDEN, STALE_FORM));
     }
     let user = emulator.store().user(username).cloned();
-    match user {
+    Ok(match user {
         Some(user) if Some(user.password.as_str()) == form.get("password") => match user.status {
             UserStatus::Confirmed => sign_in(&emulator, &request, &user.username),
-            UserStatus::Unconfirmed => found(&format!(
-                "/confirm?{}&{}",
-                request.query,
-                serde_urlencoded::to_string([("username", &user.username)]).unwrap_or_default()
-            )),
+            UserStatus::Unconfirmed => {
+                found(&with_username("/confirm", &request.query, &user.username))
+            }
         },
         _ => retry(StatusCode::OK, BAD_CREDENTIALS),
-    }
+    })
 }
 
-async fn signup_form(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpResponse {
-    match authorize_request(&req, &emulator) {
-        Ok((request, _)) => form_page(&req, StatusCode::OK, |csrf| templates::signup(&request.query, csrf, "", "", None)),
-        Err(response) => response,
-    }
+/// `{path}?{query}&username=…`: the confirmation pages need to know whom they confirm.
+fn with_username(path: &str, query: &str, username: &str) -> String {
+    with_query(&format!("{path}?{query}"), &[("username", username)])
+}
+
+async fn signup_form(
+    req: HttpRequest,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, Refusal> {
+    let (request, _) = authorize_request(&req, &emulator)?;
+    Ok(form_page(&req, StatusCode::OK, |csrf| {
+        templates::signup(&request.query, csrf, "", "", None)
+    }))
 }
 
 #[tracing::instrument(skip_all)]
-async fn signup(req: HttpRequest, payload: web::Payload, emulator: web::Data<Emulator>) -> HttpResponse {
-    let (request, _) = match authorize_request(&req, &emulator) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let form = match posted(payload).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
+async fn signup(
+    req: HttpRequest,
+    payload: web::Payload,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, Refusal> {
+    let (request, _) = authorize_request(&req, &emulator)?;
+    let form = Params::from_payload(payload).await?;
     let username = form.get("username").unwrap_or_default().trim().to_owned();
     let email = form.get("email").unwrap_or_default().trim().to_owned();
     let password = form.get("password").unwrap_or_default();
     let retry = |message| {
-        form_page(&req, StatusCode::OK, |csrf| {
+        Ok(form_page(&req, StatusCode::OK, |csrf| {
             templates::signup(&request.query, csrf, &username, &email, Some(message))
-        })
+        }))
     };
     if !csrf_ok(&req, form.get("_csrf")) {
         return retry(STALE_FORM);
@@ -161,7 +200,7 @@ async fn signup(req: HttpRequest, payload: web::Payload, emulator: web::Data<Emu
     if let Some(problem) = password_policy_error(password) {
         return retry(problem);
     }
-    let code = format!("{:06}", rand::random::<u32>() % 1_000_000);
+    let code = one_time_code();
     let user = User {
         sub: uuid::Uuid::new_v4().to_string(),
         username: username.clone(),
@@ -177,33 +216,21 @@ async fn signup(req: HttpRequest, payload: web::Payload, emulator: web::Data<Emu
     }
     // The emulator's stand-in for the confirmation email.
     tracing::info!(username, confirmation_code = %code, "sign-up: confirmation code sent");
-    found(&format!(
-        "/confirm?{}&{}",
-        request.query,
-        serde_urlencoded::to_string([("username", &username)]).unwrap_or_default()
-    ))
+    Ok(found(&with_username("/confirm", &request.query, &username)))
 }
 
 fn looks_like_email(email: &str) -> bool {
     match email.split_once('@') {
-        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace),
-        None => false,
-    }
-}
-
-async fn confirm_form(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpResponse {
-    match authorize_request(&req, &emulator) {
-        Ok((_, params)) => {
-            let query = confirm_query(&params);
-            form_page(&req, StatusCode::OK, |csrf| templates::confirm(&query, csrf, None))
+        Some((local, domain)) => {
+            !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
         }
-        Err(response) => response,
+        None => false,
     }
 }
 
 /// The authorize parameters plus `username`, for the confirmation pages.
 fn confirm_query(params: &Params) -> String {
-    let mut names = super::authorize::AUTHORIZE_PARAMS.to_vec();
+    let mut names = AUTHORIZE_PARAMS.to_vec();
     names.push("username");
     params.encode(&names)
 }
@@ -220,91 +247,106 @@ fn redeem_code(emulator: &Emulator, username: &str, code: Option<&str>) -> Optio
     }
 }
 
-#[tracing::instrument(skip_all)]
-async fn confirm(req: HttpRequest, payload: web::Payload, emulator: web::Data<Emulator>) -> HttpResponse {
-    let (request, params) = match authorize_request(&req, &emulator) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let form = match posted(payload).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
+async fn confirm_form(
+    req: HttpRequest,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, Refusal> {
+    let (_, params) = authorize_request(&req, &emulator)?;
     let query = confirm_query(&params);
-    let retry = |message| form_page(&req, StatusCode::OK, |csrf| templates::confirm(&query, csrf, Some(message)));
+    Ok(form_page(&req, StatusCode::OK, |csrf| {
+        templates::confirm(&query, csrf, None)
+    }))
+}
+
+#[tracing::instrument(skip_all)]
+async fn confirm(
+    req: HttpRequest,
+    payload: web::Payload,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, Refusal> {
+    let (request, params) = authorize_request(&req, &emulator)?;
+    let form = Params::from_payload(payload).await?;
+    let query = confirm_query(&params);
+    let retry = |message| {
+        Ok(form_page(&req, StatusCode::OK, |csrf| {
+            templates::confirm(&query, csrf, Some(message))
+        }))
+    };
     if !csrf_ok(&req, form.get("_csrf")) {
         return retry(STALE_FORM);
     }
     let username = params.get("username").unwrap_or_default();
-    match redeem_code(&emulator, username, form.get("code")) {
-        Some(user) => {
-            if let Some(stored) = emulator.store().user_mut(&user.username) {
-                stored.status = UserStatus::Confirmed;
-                stored.email_verified = true;
-            }
-            sign_in(&emulator, &request, &user.username)
-        }
-        None => retry("Invalid verification code provided, please try again."),
+    let Some(user) = redeem_code(&emulator, username, form.get("code")) else {
+        return retry("Invalid verification code provided, please try again.");
+    };
+    if let Some(stored) = emulator.store().user_mut(&user.username) {
+        stored.status = UserStatus::Confirmed;
+        stored.email_verified = true;
     }
+    Ok(sign_in(&emulator, &request, &user.username))
 }
 
-async fn forgot_form(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpResponse {
-    match authorize_request(&req, &emulator) {
-        Ok((request, _)) => form_page(&req, StatusCode::OK, |csrf| templates::forgot_password(&request.query, csrf)),
-        Err(response) => response,
-    }
+async fn forgot_form(
+    req: HttpRequest,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, Refusal> {
+    let (request, _) = authorize_request(&req, &emulator)?;
+    Ok(form_page(&req, StatusCode::OK, |csrf| {
+        templates::forgot_password(&request.query, csrf)
+    }))
 }
 
 #[tracing::instrument(skip_all)]
-async fn forgot(req: HttpRequest, payload: web::Payload, emulator: web::Data<Emulator>) -> HttpResponse {
-    let (request, _) = match authorize_request(&req, &emulator) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let form = match posted(payload).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
+async fn forgot(
+    req: HttpRequest,
+    payload: web::Payload,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, Refusal> {
+    let (request, _) = authorize_request(&req, &emulator)?;
+    let form = Params::from_payload(payload).await?;
     if !csrf_ok(&req, form.get("_csrf")) {
-        return form_page(&req, StatusCode::FORBIDDEN, |csrf| templates::forgot_password(&request.query, csrf));
+        return Ok(form_page(&req, StatusCode::FORBIDDEN, |csrf| {
+            templates::forgot_password(&request.query, csrf)
+        }));
     }
     let username = form.get("username").unwrap_or_default().trim().to_owned();
     if let Some(user) = emulator.store().user_mut(&username) {
-        let code = format!("{:06}", rand::random::<u32>() % 1_000_000);
+        let code = one_time_code();
         user.pending_code = Some(code.clone());
         tracing::info!(username = %user.username, reset_code = %code, "forgot password: code sent");
     }
     // The same answer whether or not the user exists, so the page cannot enumerate users.
-    found(&format!(
-        "/confirmForgotPassword?{}&{}",
-        request.query,
-        serde_urlencoded::to_string([("username", &username)]).unwrap_or_default()
-    ))
+    Ok(found(&with_username(
+        "/confirmForgotPassword",
+        &request.query,
+        &username,
+    )))
 }
 
-async fn confirm_forgot_form(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpResponse {
-    match authorize_request(&req, &emulator) {
-        Ok((_, params)) => {
-            let query = confirm_query(&params);
-            form_page(&req, StatusCode::OK, |csrf| templates::confirm_forgot_password(&query, csrf, None))
-        }
-        Err(response) => response,
-    }
+async fn confirm_forgot_form(
+    req: HttpRequest,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, Refusal> {
+    let (_, params) = authorize_request(&req, &emulator)?;
+    let query = confirm_query(&params);
+    Ok(form_page(&req, StatusCode::OK, |csrf| {
+        templates::confirm_forgot_password(&query, csrf, None)
+    }))
 }
 
 #[tracing::instrument(skip_all)]
-async fn confirm_forgot(req: HttpRequest, payload: web::Payload, emulator: web::Data<Emulator>) -> HttpResponse {
-    let (request, params) = match authorize_request(&req, &emulator) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
-    let form = match posted(payload).await {
-        Ok(form) => form,
-        Err(response) => return response,
-    };
+async fn confirm_forgot(
+    req: HttpRequest,
+    payload: web::Payload,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, Refusal> {
+    let (request, params) = authorize_request(&req, &emulator)?;
+    let form = Params::from_payload(payload).await?;
     let query = confirm_query(&params);
     let retry = |message| {
-        form_page(&req, StatusCode::OK, |csrf| templates::confirm_forgot_password(&query, csrf, Some(message)))
+        Ok(form_page(&req, StatusCode::OK, |csrf| {
+            templates::confirm_forgot_password(&query, csrf, Some(message))
+        }))
     };
     if !csrf_ok(&req, form.get("_csrf")) {
         return retry(STALE_FORM);
@@ -314,16 +356,14 @@ async fn confirm_forgot(req: HttpRequest, payload: web::Payload, emulator: web::
         return retry(problem);
     }
     let username = params.get("username").unwrap_or_default();
-    match redeem_code(&emulator, username, form.get("code")) {
-        Some(user) => {
-            if let Some(stored) = emulator.store().user_mut(&user.username) {
-                stored.password = password.to_owned();
-            }
-            tracing::info!(username = %user.username, "password reset");
-            found(&format!("/login?{}", request.query))
-        }
-        None => retry("Invalid verification code provided, please try again."),
+    let Some(user) = redeem_code(&emulator, username, form.get("code")) else {
+        return retry("Invalid verification code provided, please try again.");
+    };
+    if let Some(stored) = emulator.store().user_mut(&user.username) {
+        stored.password = password.to_owned();
     }
+    tracing::info!(username = %user.username, "password reset");
+    Ok(found(&format!("/login?{}", request.query)))
 }
 
 #[cfg(test)]

@@ -16,11 +16,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn logout(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpResponse {
     let params = match Params::parse(req.query_string().as_bytes()) {
         Ok(params) => params,
-        Err(err) => return error_page(StatusCode::BAD_REQUEST, "invalid_request", &err.to_string()),
+        Err(err) => {
+            return error_page(StatusCode::BAD_REQUEST, "invalid_request", &err.to_string())
+        }
     };
     let mut store = emulator.store();
-    let Some(client) = params.get("client_id").and_then(|id| store.clients.get(id)).cloned() else {
-        return error_page(StatusCode::BAD_REQUEST, "invalid_request", "Client does not exist.");
+    let Some(client) = params
+        .get("client_id")
+        .and_then(|id| store.clients.get(id))
+        .cloned()
+    else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "Client does not exist.",
+        );
     };
     let destination = match params.get("logout_uri") {
         Some(uri) if client.logout_urls.iter().any(|u| u == uri) => uri.to_owned(),
@@ -31,10 +41,12 @@ async fn logout(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpResponse
                 "logout_uri is not a sign-out URL of this app client.",
             )
         }
-        None if params.get("redirect_uri").is_some() => match AuthorizeRequest::parse(&params, &store) {
-            Ok(request) => format!("/login?{}", request.query),
-            Err(err) => return err.into_response(),
-        },
+        None if params.get("redirect_uri").is_some() => {
+            match AuthorizeRequest::parse(&params, &store) {
+                Ok(request) => format!("/login?{}", request.query),
+                Err(err) => return err.to_response(),
+            }
+        }
         None => {
             return error_page(
                 StatusCode::BAD_REQUEST,

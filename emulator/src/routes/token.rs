@@ -29,18 +29,22 @@ async fn read_form(req: &HttpRequest, payload: web::Payload) -> Result<Params, O
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    if !content_type
-        .split(';')
-        .next()
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"))
-    {
-        return Err(OAuthError::invalid_request("content type must be application/x-www-form-urlencoded"));
+    if !content_type.split(';').next().is_some_and(|t| {
+        t.trim()
+            .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+    }) {
+        return Err(OAuthError::invalid_request(
+            "content type must be application/x-www-form-urlencoded",
+        ));
     }
     Ok(Params::from_payload(payload).await?)
 }
 
 /// The client credentials a request presents, from the Basic header or the body.
-fn presented_credentials(req: &HttpRequest, form: &Params) -> Result<(String, Option<String>), OAuthError> {
+fn presented_credentials(
+    req: &HttpRequest,
+    form: &Params,
+) -> Result<(String, Option<String>), OAuthError> {
     let basic = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -49,18 +53,25 @@ fn presented_credentials(req: &HttpRequest, form: &Params) -> Result<(String, Op
     match basic {
         Some(encoded) => {
             if form.get("client_secret").is_some() {
-                return Err(OAuthError::invalid_request("more than one client authentication method"));
+                return Err(OAuthError::invalid_request(
+                    "more than one client authentication method",
+                ));
             }
             let decoded = STANDARD
                 .decode(encoded.trim())
                 .ok()
                 .and_then(|bytes| String::from_utf8(bytes).ok())
-                .ok_or_else(|| OAuthError::invalid_client(StatusCode::BAD_REQUEST, "malformed Basic header"))?;
-            let (id, secret) = decoded
-                .split_once(':')
-                .ok_or_else(|| OAuthError::invalid_client(StatusCode::BAD_REQUEST, "Basic header without ':'"))?;
+                .ok_or_else(|| {
+                    OAuthError::invalid_client(StatusCode::BAD_REQUEST, "malformed Basic header")
+                })?;
+            let (id, secret) = decoded.split_once(':').ok_or_else(|| {
+                OAuthError::invalid_client(StatusCode::BAD_REQUEST, "Basic header without ':'")
+            })?;
             if form.get("client_id").is_some_and(|body_id| body_id != id) {
-                return Err(OAuthError::invalid_client(StatusCode::BAD_REQUEST, "client_id differs from Basic"));
+                return Err(OAuthError::invalid_client(
+                    StatusCode::BAD_REQUEST,
+                    "client_id differs from Basic",
+                ));
             }
             Ok((id.to_owned(), Some(secret.to_owned())))
         }
@@ -94,8 +105,15 @@ fn authenticate_client(
         .ok_or_else(|| OAuthError::invalid_client(status, "unknown client"))?;
     match (&client.secret, secret) {
         (None, _) => Ok(client),
-        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => Ok(client),
-        _ => Err(OAuthError::invalid_client(status, "wrong or missing client secret")),
+        (Some(expected), Some(given))
+            if constant_time_eq(expected.as_bytes(), given.as_bytes()) =>
+        {
+            Ok(client)
+        }
+        _ => Err(OAuthError::invalid_client(
+            status,
+            "wrong or missing client secret",
+        )),
     }
 }
 
@@ -130,7 +148,11 @@ async fn token(
     let form = read_form(&req, payload).await?;
     let grant_type = form.get("grant_type").unwrap_or_default();
     tracing::Span::current().record("grant_type", grant_type);
-    let counted = if GRANT_TYPES.contains(&grant_type) { grant_type } else { "other" };
+    let counted = if GRANT_TYPES.contains(&grant_type) {
+        grant_type
+    } else {
+        "other"
+    };
     emulator.store().count_token_call(counted);
     apply_fault(&emulator, FaultTarget::Token).await?;
     let client = authenticate_client(&emulator, &req, &form, StatusCode::BAD_REQUEST)?;
@@ -143,11 +165,19 @@ async fn token(
     }
 }
 
-fn authorization_code(emulator: &Emulator, client: &Client, form: &Params) -> Result<HttpResponse, OAuthError> {
+fn authorization_code(
+    emulator: &Emulator,
+    client: &Client,
+    form: &Params,
+) -> Result<HttpResponse, OAuthError> {
     if !client.allows(Flow::Code) {
-        return Err(OAuthError::unauthorized_client("client lacks the code flow"));
+        return Err(OAuthError::unauthorized_client(
+            "client lacks the code flow",
+        ));
     }
-    let code = form.get("code").ok_or_else(|| OAuthError::invalid_request("code is missing"))?;
+    let code = form
+        .get("code")
+        .ok_or_else(|| OAuthError::invalid_request("code is missing"))?;
     let redirect_uri = form
         .get("redirect_uri")
         .ok_or_else(|| OAuthError::invalid_request("redirect_uri is missing"))?;
@@ -163,7 +193,9 @@ fn authorization_code(emulator: &Emulator, client: &Client, form: &Params) -> Re
         return Err(OAuthError::invalid_grant("code issued to another client"));
     }
     if grant.redirect_uri != redirect_uri {
-        return Err(OAuthError::invalid_grant("redirect_uri differs from authorize"));
+        return Err(OAuthError::invalid_grant(
+            "redirect_uri differs from authorize",
+        ));
     }
     if let Some(challenge) = &grant.code_challenge {
         let verifier = form
@@ -204,7 +236,11 @@ fn authorization_code(emulator: &Emulator, client: &Client, form: &Params) -> Re
     Ok(token_response(tokens, Some(refresh)))
 }
 
-fn refresh_token(emulator: &Emulator, client: &Client, form: &Params) -> Result<HttpResponse, OAuthError> {
+fn refresh_token(
+    emulator: &Emulator,
+    client: &Client,
+    form: &Params,
+) -> Result<HttpResponse, OAuthError> {
     let token = form
         .get("refresh_token")
         .ok_or_else(|| OAuthError::invalid_request("refresh_token is missing"))?;
@@ -244,21 +280,35 @@ fn refresh_token(emulator: &Emulator, client: &Client, form: &Params) -> Result<
     Ok(token_response(tokens, rotated))
 }
 
-fn client_credentials(emulator: &Emulator, client: &Client, form: &Params) -> Result<HttpResponse, OAuthError> {
+fn client_credentials(
+    emulator: &Emulator,
+    client: &Client,
+    form: &Params,
+) -> Result<HttpResponse, OAuthError> {
     if !client.allows(Flow::ClientCredentials) || client.secret.is_none() {
-        return Err(OAuthError::unauthorized_client("client lacks client_credentials"));
+        return Err(OAuthError::unauthorized_client(
+            "client lacks client_credentials",
+        ));
     }
     let scopes: Vec<String> = match form.get("scope") {
         None => client.scopes.clone(),
         Some(requested) => {
             let requested: Vec<String> = requested.split_whitespace().map(str::to_owned).collect();
             if requested.iter().any(|s| !client.scopes.contains(s)) {
-                return Err(OAuthError::invalid_scope("scope not allowed for this client"));
+                return Err(OAuthError::invalid_scope(
+                    "scope not allowed for this client",
+                ));
             }
             requested
         }
     };
-    let tokens = issue_client_token(&emulator.keys(), &emulator.issuer, client, &scopes, unix_now())?;
+    let tokens = issue_client_token(
+        &emulator.keys(),
+        &emulator.issuer,
+        client,
+        &scopes,
+        unix_now(),
+    )?;
     Ok(token_response(tokens, None))
 }
 
@@ -272,18 +322,24 @@ async fn revoke(
     emulator.store().counters.revoke += 1;
     let form = read_form(&req, payload).await?;
     let client = authenticate_client(&emulator, &req, &form, StatusCode::UNAUTHORIZED)?;
-    let token = form.get("token").ok_or_else(|| OAuthError::invalid_request("token is missing"))?;
+    let token = form
+        .get("token")
+        .ok_or_else(|| OAuthError::invalid_request("token is missing"))?;
     let mut store = emulator.store();
     if let Some(grant) = store.refresh_tokens.get(token) {
         if grant.client_id != client.id {
-            return Err(OAuthError::unauthorized_client("token belongs to another client"));
+            return Err(OAuthError::unauthorized_client(
+                "token belongs to another client",
+            ));
         }
         let origin = grant.origin_jti.clone();
         store.refresh_tokens.remove(token);
         store.revoked_origins.insert(origin);
         tracing::info!(client = %client.name, "refresh token revoked");
     }
-    Ok(HttpResponse::Ok().insert_header((header::CACHE_CONTROL, "no-store")).finish())
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .finish())
 }
 
 #[cfg(test)]

@@ -17,8 +17,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Checks an access token as Cognito's userInfo does: signature, issuer, expiry,
 /// `token_use`, and whether its refresh token has been revoked.
 pub fn verify_access_token(emulator: &Emulator, token: &str) -> Result<AccessClaims, OAuthError> {
-    let header = jsonwebtoken::decode_header(token).map_err(|_| OAuthError::invalid_token("malformed token"))?;
-    let kid = header.kid.ok_or_else(|| OAuthError::invalid_token("no kid"))?;
+    let header = jsonwebtoken::decode_header(token)
+        .map_err(|_| OAuthError::invalid_token("malformed token"))?;
+    let kid = header
+        .kid
+        .ok_or_else(|| OAuthError::invalid_token("no kid"))?;
     let keys = emulator.keys();
     let key = keys
         .find(&kid, unix_now())
@@ -54,13 +57,18 @@ fn bearer(req: &HttpRequest) -> Option<&str> {
 }
 
 #[tracing::instrument(skip_all)]
-async fn user_info(req: HttpRequest, emulator: web::Data<Emulator>) -> Result<HttpResponse, OAuthError> {
+async fn user_info(
+    req: HttpRequest,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, OAuthError> {
     emulator.store().counters.user_info += 1;
     let token = bearer(&req).ok_or_else(|| OAuthError::invalid_token("no bearer token"))?;
     let claims = verify_access_token(&emulator, token)?;
     let scopes: Vec<&str> = claims.scope.split_whitespace().collect();
     if !scopes.contains(&"openid") {
-        return Err(OAuthError::insufficient_scope("userInfo needs the openid scope"));
+        return Err(OAuthError::insufficient_scope(
+            "userInfo needs the openid scope",
+        ));
     }
     let username = claims
         .username
@@ -75,7 +83,10 @@ async fn user_info(req: HttpRequest, emulator: web::Data<Emulator>) -> Result<Ht
     if scopes.contains(&"email") {
         if let Some(email) = &user.email {
             // Cognito's userInfo sends email_verified as a string, unlike the ID token.
-            body.insert("email_verified".into(), json!(user.email_verified.to_string()));
+            body.insert(
+                "email_verified".into(),
+                json!(user.email_verified.to_string()),
+            );
             body.insert("email".into(), json!(email));
         }
     }

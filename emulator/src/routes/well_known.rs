@@ -10,18 +10,26 @@ use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/{pool_id}/.well-known/jwks.json", web::get().to(jwks))
-        .route("/{pool_id}/.well-known/openid-configuration", web::get().to(openid_configuration));
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            web::get().to(openid_configuration),
+        );
 }
 
 fn check_pool(emulator: &Emulator, pool_id: &str) -> Result<(), OAuthError> {
     if pool_id == emulator.pool_id {
         Ok(())
     } else {
-        Err(OAuthError::not_found(format!("User pool {pool_id} does not exist.")))
+        Err(OAuthError::not_found(format!(
+            "User pool {pool_id} does not exist."
+        )))
     }
 }
 
-async fn jwks(pool_id: web::Path<String>, emulator: web::Data<Emulator>) -> Result<HttpResponse, OAuthError> {
+async fn jwks(
+    pool_id: web::Path<String>,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, OAuthError> {
     emulator.store().counters.jwks += 1;
     apply_fault(&emulator, FaultTarget::Jwks).await?;
     check_pool(&emulator, &pool_id)?;

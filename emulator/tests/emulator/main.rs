@@ -1,0 +1,9 @@
+//! The emulator over real HTTP: one test binary, one emulator per test on port 0.
+
+mod helpers;
+
+mod code_flow;
+mod hooks;
+mod hosted_ui;
+mod robustness;
+mod tokens;
