@@ -210,30 +210,41 @@ fn authorization_code(
         .user(&grant.sign_in.username)
         .cloned()
         .ok_or_else(|| OAuthError::invalid_grant("user no longer exists"))?;
-    let origin_jti = uuid::Uuid::new_v4().to_string();
-    let refresh = store.issue_refresh_token(RefreshGrant {
+    let refresh_grant = RefreshGrant {
         client_id: client.id.clone(),
-        scopes: grant.scopes.clone(),
-        nonce: grant.nonce.clone(),
-        sign_in: grant.sign_in.clone(),
-        origin_jti: origin_jti.clone(),
+        scopes: grant.scopes,
+        nonce: grant.nonce,
+        sign_in: grant.sign_in,
+        origin_jti: uuid::Uuid::new_v4().to_string(),
         expires_at: now + client.refresh_token_secs,
-    });
+    };
+    let refresh = store.issue_refresh_token(refresh_grant.clone());
     drop(store);
-    let tokens = issue_user_tokens(
+    let tokens = sign_user_tokens(emulator, client, &user, &refresh_grant, now)?;
+    Ok(token_response(tokens, Some(refresh)))
+}
+
+/// Signs the access (and ID) token a refresh grant stands for.
+fn sign_user_tokens(
+    emulator: &Emulator,
+    client: &Client,
+    user: &crate::state::User,
+    grant: &RefreshGrant,
+    now: u64,
+) -> Result<IssuedTokens, OAuthError> {
+    Ok(issue_user_tokens(
         &emulator.keys(),
         &UserGrant {
             issuer: &emulator.issuer,
             client,
-            user: &user,
+            user,
             sign_in: &grant.sign_in,
             scopes: &grant.scopes,
             nonce: grant.nonce.as_deref(),
-            origin_jti: &origin_jti,
+            origin_jti: &grant.origin_jti,
             now,
         },
-    )?;
-    Ok(token_response(tokens, Some(refresh)))
+    )?)
 }
 
 fn refresh_token(
@@ -264,19 +275,7 @@ fn refresh_token(
         })
     });
     drop(store);
-    let tokens = issue_user_tokens(
-        &emulator.keys(),
-        &UserGrant {
-            issuer: &emulator.issuer,
-            client,
-            user: &user,
-            sign_in: &grant.sign_in,
-            scopes: &grant.scopes,
-            nonce: grant.nonce.as_deref(),
-            origin_jti: &grant.origin_jti,
-            now,
-        },
-    )?;
+    let tokens = sign_user_tokens(emulator, client, &user, &grant, now)?;
     Ok(token_response(tokens, rotated))
 }
 
