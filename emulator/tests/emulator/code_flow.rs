@@ -415,3 +415,23 @@ async fn refresh_token_of_another_client_is_invalid_grant() {
         "invalid_grant"
     );
 }
+
+#[actix_web::test]
+async fn with_rotation_on_refresh_issues_a_new_refresh_token_and_retires_the_old() {
+    let mut config = dev_config();
+    config.clients[0].refresh_rotation = true;
+    let pool = spawn_pool_from(config, cognito_emulator::Options::default()).await;
+    let app = pool.client("app-a");
+    let first = pool.tokens_for(app, USER).await;
+    let old = first.refresh_token.expect("refresh token");
+    let response = pool.refresh(app, &old).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let second: TokenSet = response.json().await.expect("tokens");
+    let new = second.refresh_token.expect("rotated refresh token");
+    assert_ne!(new, old);
+    assert_eq!(
+        oauth_error(pool.refresh(app, &old).await, StatusCode::BAD_REQUEST).await,
+        "invalid_grant"
+    );
+    assert_eq!(pool.refresh(app, &new).await.status(), StatusCode::OK);
+}

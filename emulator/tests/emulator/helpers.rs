@@ -57,7 +57,14 @@ pub async fn spawn_pool() -> TestPool {
 }
 
 pub async fn spawn_pool_with(options: Options) -> TestPool {
-    let config = EmulatorConfig::load(&EmulatorConfig::dev_config_path()).expect("dev.toml loads");
+    spawn_pool_from(dev_config(), options).await
+}
+
+pub fn dev_config() -> EmulatorConfig {
+    EmulatorConfig::load(&EmulatorConfig::dev_config_path()).expect("dev.toml loads")
+}
+
+pub async fn spawn_pool_from(config: EmulatorConfig, options: Options) -> TestPool {
     let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
     let port = listener.local_addr().expect("bound").port();
     let options = Options {
