@@ -111,13 +111,12 @@ async fn revoked_refresh_token_cannot_refresh_and_its_access_tokens_fail_user_in
     );
 
     let revoked = pool
-        .http
-        .post(pool.url("/oauth2/revoke"))
-        .basic_auth(&app.id, app.secret.as_deref())
-        .form(&[("token", refresh.as_str())])
-        .send()
-        .await
-        .expect("revoke");
+        .post_form(
+            "/oauth2/revoke",
+            Some((&app.id, app.secret.as_deref().unwrap_or_default())),
+            &[("token", refresh.as_str())],
+        )
+        .await;
     assert_eq!(revoked.status(), StatusCode::OK);
     assert!(
         revoked.text().await.expect("body").is_empty(),
@@ -139,16 +138,16 @@ async fn revoked_refresh_token_cannot_refresh_and_its_access_tokens_fail_user_in
     // Revoking again, or an unknown token, is still a 200.
     for token in [refresh.as_str(), "never-issued"] {
         let again = pool
-            .http
-            .post(pool.url("/oauth2/revoke"))
-            .form(&[
-                ("token", token),
-                ("client_id", &app.id),
-                ("client_secret", app.secret.as_deref().unwrap_or_default()),
-            ])
-            .send()
-            .await
-            .expect("revoke");
+            .post_form(
+                "/oauth2/revoke",
+                None,
+                &[
+                    ("token", token),
+                    ("client_id", &app.id),
+                    ("client_secret", app.secret.as_deref().unwrap_or_default()),
+                ],
+            )
+            .await;
         assert_eq!(again.status(), StatusCode::OK);
     }
 }
@@ -158,13 +157,12 @@ async fn revoke_with_bad_client_auth_is_401_invalid_client() {
     let pool = spawn_pool().await;
     let app = pool.client("app-a");
     let response = pool
-        .http
-        .post(pool.url("/oauth2/revoke"))
-        .basic_auth(&app.id, Some("wrong"))
-        .form(&[("token", "x")])
-        .send()
-        .await
-        .expect("revoke");
+        .post_form(
+            "/oauth2/revoke",
+            Some((&app.id, "wrong")),
+            &[("token", "x")],
+        )
+        .await;
     assert_eq!(
         oauth_error(response, StatusCode::UNAUTHORIZED).await,
         "invalid_client"
@@ -274,49 +272,48 @@ async fn wrong_client_secret_is_invalid_client_by_basic_and_by_post() {
     let pkce = Pkce::new();
     let code = pool.sign_in(&browser(), app, &pkce, USER).await;
     let by_basic = pool
-        .http
-        .post(pool.url("/oauth2/token"))
-        .basic_auth(&app.id, Some("not-the-secret"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", &app.callback_urls[0]),
-        ])
-        .send()
-        .await
-        .expect("token");
+        .post_form(
+            "/oauth2/token",
+            Some((&app.id, "not-the-secret")),
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", &app.callback_urls[0]),
+            ],
+        )
+        .await;
     assert_eq!(
         oauth_error(by_basic, StatusCode::BAD_REQUEST).await,
         "invalid_client"
     );
     let by_post = pool
-        .http
-        .post(pool.url("/oauth2/token"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", &app.callback_urls[0]),
-            ("client_id", &app.id),
-            ("client_secret", "not-the-secret"),
-        ])
-        .send()
-        .await
-        .expect("token");
+        .post_form(
+            "/oauth2/token",
+            None,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", &app.callback_urls[0]),
+                ("client_id", &app.id),
+                ("client_secret", "not-the-secret"),
+            ],
+        )
+        .await;
     assert_eq!(
         oauth_error(by_post, StatusCode::BAD_REQUEST).await,
         "invalid_client"
     );
     let no_secret = pool
-        .http
-        .post(pool.url("/oauth2/token"))
-        .form(&[
-            ("grant_type", "refresh_token"),
-            ("refresh_token", "x"),
-            ("client_id", &app.id),
-        ])
-        .send()
-        .await
-        .expect("token");
+        .post_form(
+            "/oauth2/token",
+            None,
+            &[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "x"),
+                ("client_id", &app.id),
+            ],
+        )
+        .await;
     assert_eq!(
         oauth_error(no_secret, StatusCode::BAD_REQUEST).await,
         "invalid_client"
@@ -330,19 +327,19 @@ async fn client_secret_post_is_accepted() {
     let pkce = Pkce::new();
     let code = pool.sign_in(&browser(), app, &pkce, ADMIN).await;
     let response = pool
-        .http
-        .post(pool.url("/oauth2/token"))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", &code),
-            ("redirect_uri", &app.callback_urls[0]),
-            ("code_verifier", &pkce.verifier),
-            ("client_id", &app.id),
-            ("client_secret", app.secret.as_deref().unwrap_or_default()),
-        ])
-        .send()
-        .await
-        .expect("token");
+        .post_form(
+            "/oauth2/token",
+            None,
+            &[
+                ("grant_type", "authorization_code"),
+                ("code", &code),
+                ("redirect_uri", &app.callback_urls[0]),
+                ("code_verifier", &pkce.verifier),
+                ("client_id", &app.id),
+                ("client_secret", app.secret.as_deref().unwrap_or_default()),
+            ],
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 

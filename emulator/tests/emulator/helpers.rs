@@ -207,15 +207,25 @@ impl TestPool {
         query_param(&callback, "code").expect("code in callback")
     }
 
+    /// POSTs a form to `path`, with HTTP Basic client authentication when `basic` is given.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        basic: Option<(&str, &str)>,
+        form: &[(&str, &str)],
+    ) -> Response {
+        let mut request = self.http.post(self.url(path)).form(form);
+        if let Some((id, secret)) = basic {
+            request = request.basic_auth(id, Some(secret));
+        }
+        request.send().await.expect("form post")
+    }
+
     /// POSTs a form to the token endpoint with HTTP Basic client authentication.
     pub async fn token_request(&self, client: &ClientConfig, form: &[(&str, &str)]) -> Response {
-        self.http
-            .post(self.url("/oauth2/token"))
-            .basic_auth(&client.id, client.secret.as_deref())
-            .form(form)
-            .send()
+        let secret = client.secret.as_deref().unwrap_or_default();
+        self.post_form("/oauth2/token", Some((&client.id, secret)), form)
             .await
-            .expect("token endpoint")
     }
 
     pub async fn exchange(&self, client: &ClientConfig, code: &str, verifier: &str) -> Response {

@@ -79,13 +79,12 @@ async fn malformed_repeated_oversized_and_mistyped_bodies_are_invalid_request() 
 async fn unknown_clients_and_malformed_basic_headers_are_invalid_client() {
     let pool = spawn_pool().await;
     let unknown = pool
-        .http
-        .post(pool.url("/oauth2/token"))
-        .basic_auth("nope", Some("nope"))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .expect("token");
+        .post_form(
+            "/oauth2/token",
+            Some(("nope", "nope")),
+            &[("grant_type", "client_credentials")],
+        )
+        .await;
     assert_eq!(
         oauth_error(unknown, StatusCode::BAD_REQUEST).await,
         "invalid_client"
