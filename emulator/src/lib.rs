@@ -11,6 +11,8 @@ pub mod params;
 mod routes;
 pub mod state;
 mod templates;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod tokens;
 
 use crate::config::EmulatorConfig;

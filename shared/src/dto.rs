@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /auth/config`: what the UI needs to start a hosted-UI sign-in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AuthConfig {
     pub client_id: String,
@@ -16,6 +17,7 @@ pub struct AuthConfig {
 
 /// `POST /auth/token`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenRequest {
     pub code: String,
@@ -25,6 +27,7 @@ pub struct TokenRequest {
 
 /// Tokens as the API hands them to the UI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Tokens {
     pub access_token: String,
@@ -36,7 +39,74 @@ pub struct Tokens {
 
 /// `POST /auth/refresh` and `POST /auth/signout`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshTokenBody {
     pub refresh_token: String,
+}
+
+/// A KPI value for one month (`GET /stats`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct KpiRecord {
+    pub id: i64,
+    /// Lowercase name: `[a-z][a-z0-9_]{0,31}`.
+    pub kpi: String,
+    /// `YYYYMM`.
+    pub period: String,
+    pub year: i32,
+    pub month: u8,
+    pub value: f64,
+    /// RFC 3339.
+    pub created_date: String,
+    /// RFC 3339.
+    pub modified_date: String,
+}
+
+/// `POST /stats` and `PUT /stats/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct KpiInput {
+    pub kpi: String,
+    /// `YYYYMM`.
+    pub period: String,
+    pub value: f64,
+}
+
+/// `GET /user`: who the access token belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct UserProfile {
+    pub sub: String,
+    pub username: String,
+    /// From Cognito's userInfo; absent when the token lacks the `openid` scope.
+    pub email: Option<String>,
+    pub groups: Vec<String>,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    /// When the access token expires, seconds since the Unix epoch.
+    pub expires_at: u64,
+}
+
+/// `GET /info/server`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ServerInfo {
+    pub framework: String,
+    pub version: String,
+    pub language: String,
+    pub repo: String,
+    pub docs: String,
+}
+
+/// `GET /healthz`
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    pub status: String,
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 /// Machine-readable error codes, `snake_case` on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     InvalidToken,
@@ -45,6 +46,7 @@ impl ErrorCode {
 
 /// `{"error": "<code>", "message": "<human text>", "fields": {...}}`
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub error: ErrorCode,
     pub message: String,

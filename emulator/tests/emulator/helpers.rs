@@ -1,13 +1,11 @@
 //! `spawn_pool()` starts the development pool on a free port and returns a
 //! `TestPool` with typed helpers for the hosted UI and OAuth endpoints.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use cognito_emulator::config::{ClientConfig, EmulatorConfig};
-use cognito_emulator::Options;
-use reqwest::{redirect, Client, Response, StatusCode, Url};
+use cognito_emulator::{testing, Options};
+pub use cognito_emulator::testing::{browser, hidden_field, location, query_param, Pkce};
+use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::net::TcpListener;
 
 pub const ADMIN: (&str, &str) = ("admin@example.com", "Admin-Passw0rd!");
@@ -19,27 +17,6 @@ pub struct TestPool {
     pub config: EmulatorConfig,
     /// A client with no cookies: for the back-channel endpoints.
     pub http: Client,
-}
-
-/// A PKCE pair (RFC 7636, S256).
-pub struct Pkce {
-    pub verifier: String,
-    pub challenge: String,
-}
-
-impl Pkce {
-    pub fn new() -> Self {
-        let verifier = format!(
-            "{}{}",
-            uuid::Uuid::new_v4().simple(),
-            uuid::Uuid::new_v4().simple()
-        );
-        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-        Self {
-            verifier,
-            challenge,
-        }
-    }
 }
 
 /// What the token endpoint returned.
@@ -81,44 +58,6 @@ pub async fn spawn_pool_from(config: EmulatorConfig, options: Options) -> TestPo
     }
 }
 
-/// A browser stand-in: its own cookie jar, redirects not followed.
-pub fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(redirect::Policy::none())
-        .build()
-        .expect("http client")
-}
-
-pub fn location(response: &Response) -> String {
-    response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_else(|| panic!("no Location on a {} response", response.status()))
-        .to_owned()
-}
-
-pub fn query_param(url: &str, name: &str) -> Option<String> {
-    let url = Url::parse(url)
-        .or_else(|_| Url::parse("http://relative").and_then(|b| b.join(url)))
-        .ok()?;
-    url.query_pairs()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
-}
-
-/// The value of a hidden form field in an HTML page.
-pub fn hidden_field(html: &str, name: &str) -> String {
-    let marker = format!(r#"name="{name}" value=""#);
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} field in page"))
-        + marker.len();
-    let end = html[start..].find('"').expect("closing quote") + start;
-    html[start..end].to_owned()
-}
-
 impl TestPool {
     pub fn client(&self, name: &str) -> &ClientConfig {
         self.config
@@ -134,17 +73,13 @@ impl TestPool {
 
     /// The authorize URL for a client, with PKCE and state.
     pub fn authorize_url(&self, client: &ClientConfig, pkce: &Pkce, state: &str) -> String {
-        let query = serde_urlencoded::to_string([
-            ("response_type", "code"),
-            ("client_id", client.id.as_str()),
-            ("redirect_uri", client.callback_urls[0].as_str()),
-            ("state", state),
-            ("scope", "openid email profile"),
-            ("code_challenge_method", "S256"),
-            ("code_challenge", pkce.challenge.as_str()),
-        ])
-        .expect("encodable");
-        self.url(&format!("/oauth2/authorize?{query}"))
+        testing::authorize_url(
+            &self.base,
+            &client.id,
+            &client.callback_urls[0],
+            pkce,
+            state,
+        )
     }
 
     /// Follows authorize to the login page, posts the form, and returns the final response.
@@ -155,28 +90,7 @@ impl TestPool {
         username: &str,
         password: &str,
     ) -> Response {
-        let to_login = browser.get(authorize_url).send().await.expect("authorize");
-        assert_eq!(
-            to_login.status(),
-            StatusCode::FOUND,
-            "authorize redirects to the login page"
-        );
-        let login_url = self.url(&location(&to_login));
-        let page = browser.get(&login_url).send().await.expect("login page");
-        assert_eq!(page.status(), StatusCode::OK);
-        let html = page.text().await.expect("html");
-        let csrf = hidden_field(&html, "_csrf");
-        browser
-            .post(&login_url)
-            .form(&[
-                ("_csrf", csrf.as_str()),
-                ("username", username),
-                ("password", password),
-                ("signInSubmitButton", "Sign in"),
-            ])
-            .send()
-            .await
-            .expect("login post")
+        testing::submit_login(&self.base, browser, authorize_url, username, password).await
     }
 
     /// Signs in through the hosted UI and returns the authorization code.

@@ -1,0 +1,146 @@
+//! Client-side helpers for tests (here and in other crates): PKCE pairs and
+//! signing in through the hosted UI over real HTTP, as a browser would.
+//!
+//! Test support: these helpers panic with a clear message on anything unexpected.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use reqwest::{redirect, Client, Response, StatusCode, Url};
+use sha2::{Digest, Sha256};
+
+/// A PKCE pair (RFC 7636, S256).
+pub struct Pkce {
+    pub verifier: String,
+    pub challenge: String,
+}
+
+impl Pkce {
+    pub fn new() -> Self {
+        let verifier = format!(
+            "{}{}",
+            uuid::Uuid::new_v4().simple(),
+            uuid::Uuid::new_v4().simple()
+        );
+        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        Self {
+            verifier,
+            challenge,
+        }
+    }
+}
+
+impl Default for Pkce {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A browser stand-in: its own cookie jar, redirects not followed.
+pub fn browser() -> Client {
+    Client::builder()
+        .cookie_store(true)
+        .redirect(redirect::Policy::none())
+        .build()
+        .expect("http client builds")
+}
+
+/// The `Location` header of a redirect.
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_else(|| panic!("no Location on a {} response", response.status()))
+        .to_owned()
+}
+
+/// A query parameter of an absolute or relative URL.
+pub fn query_param(url: &str, name: &str) -> Option<String> {
+    let url = Url::parse(url)
+        .or_else(|_| Url::parse("http://relative").and_then(|b| b.join(url)))
+        .ok()?;
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// The value of a hidden form field in an HTML page.
+pub fn hidden_field(html: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field in page"))
+        + marker.len();
+    let end = html[start..].find('"').expect("closing quote") + start;
+    html[start..end].to_owned()
+}
+
+/// `{base}/oauth2/authorize?...` for the code flow with PKCE and `state`.
+pub fn authorize_url(
+    base: &str,
+    client_id: &str,
+    redirect_uri: &str,
+    pkce: &Pkce,
+    state: &str,
+) -> String {
+    let query = serde_urlencoded::to_string([
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", redirect_uri),
+        ("state", state),
+        ("scope", "openid email profile"),
+        ("code_challenge_method", "S256"),
+        ("code_challenge", pkce.challenge.as_str()),
+    ])
+    .expect("encodable");
+    format!("{base}/oauth2/authorize?{query}")
+}
+
+/// Follows authorize to the login page, posts the form, and returns the final response.
+pub async fn submit_login(
+    base: &str,
+    browser: &Client,
+    authorize_url: &str,
+    username: &str,
+    password: &str,
+) -> Response {
+    let to_login = browser.get(authorize_url).send().await.expect("authorize");
+    assert_eq!(
+        to_login.status(),
+        StatusCode::FOUND,
+        "authorize redirects to the login page"
+    );
+    let login_url = format!("{base}{}", location(&to_login));
+    let page = browser.get(&login_url).send().await.expect("login page");
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.expect("html");
+    let csrf = hidden_field(&html, "_csrf");
+    browser
+        .post(&login_url)
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+            ("signInSubmitButton", "Sign in"),
+        ])
+        .send()
+        .await
+        .expect("login post")
+}
+
+/// Signs in through the hosted UI and returns the callback URL Cognito redirected to.
+pub async fn sign_in(
+    base: &str,
+    browser: &Client,
+    authorize_url: &str,
+    username: &str,
+    password: &str,
+) -> String {
+    let response = submit_login(base, browser, authorize_url, username, password).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::FOUND,
+        "a good password redirects to the app"
+    );
+    location(&response)
+}
