@@ -1,0 +1,206 @@
+//! The back channel to Cognito (or the emulator): token, revoke, userInfo and
+//! JWKS calls over awc, each with a timeout, client authentication by HTTP Basic.
+
+use crate::config::CognitoSettings;
+use awc::error::SendRequestError;
+use awc::http::StatusCode;
+use jsonwebtoken::jwk::JwkSet;
+use secrecy::ExposeSecret;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Largest body we read back from Cognito.
+const RESPONSE_LIMIT_BYTES: usize = 256 * 1024;
+
+/// Why a call to Cognito failed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum IdpError {
+    /// Unreachable, timed out, 5xx, or an answer we cannot read.
+    #[error("{0}")]
+    Unavailable(String),
+    /// Cognito answered with an OAuth error (`invalid_grant`, `invalid_client`, ...).
+    #[error("Cognito answered {status} {error}")]
+    Refused { status: u16, error: String },
+}
+
+impl IdpError {
+    pub fn is_invalid_grant(&self) -> bool {
+        matches!(self, Self::Refused { error, .. } if error == "invalid_grant")
+    }
+}
+
+/// What the token endpoint returns.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub id_token: Option<String>,
+    pub refresh_token: Option<String>,
+    pub expires_in: u64,
+    pub token_type: String,
+}
+
+/// The claims of userInfo the API uses.
+#[derive(Debug, Clone, Deserialize)]
+pub struct UserInfo {
+    pub email: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct OAuthErrorBody {
+    error: String,
+}
+
+/// One per worker thread: awc clients are not `Send`.
+pub struct IdpClient {
+    http: awc::Client,
+    cognito: Arc<CognitoSettings>,
+}
+
+impl IdpClient {
+    pub fn new(cognito: Arc<CognitoSettings>, timeout: Duration) -> Self {
+        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map(|builder| {
+            builder
+                .with_root_certificates(rustls::RootCertStore {
+                    roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+                })
+                .with_no_client_auth()
+        });
+        let connector = awc::Connector::new().timeout(timeout);
+        let connector = match tls {
+            Ok(config) => connector.rustls_0_23(Arc::new(config)),
+            // ring supports the default protocol versions; plain HTTP still works if not.
+            Err(e) => {
+                tracing::error!(error = %e, "TLS set-up failed; https calls to Cognito will fail");
+                connector
+            }
+        };
+        let http = awc::Client::builder()
+            .timeout(timeout)
+            .connector(connector)
+            .disable_redirects()
+            .finish();
+        Self { http, cognito }
+    }
+
+    pub fn settings(&self) -> &CognitoSettings {
+        &self.cognito
+    }
+
+    pub async fn fetch_jwks(&self) -> Result<JwkSet, IdpError> {
+        let request = self.http.get(self.cognito.jwks_url());
+        read_json(request.send().await).await
+    }
+
+    /// `authorization_code` grant, PKCE verifier forwarded.
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+        redirect_uri: &str,
+        code_verifier: &str,
+    ) -> Result<TokenResponse, IdpError> {
+        self.token(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", &self.cognito.client_id),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", code_verifier),
+        ])
+        .await
+    }
+
+    /// `refresh_token` grant.
+    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse, IdpError> {
+        self.token(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", &self.cognito.client_id),
+            ("refresh_token", refresh_token),
+        ])
+        .await
+    }
+
+    async fn token(&self, form: &[(&str, &str)]) -> Result<TokenResponse, IdpError> {
+        let request = self.authenticated(self.cognito.token_url());
+        read_json(request.send_form(&form).await).await
+    }
+
+    /// Revokes a refresh token (and the access tokens issued from it).
+    pub async fn revoke(&self, refresh_token: &str) -> Result<(), IdpError> {
+        let request = self.authenticated(self.cognito.revoke_url());
+        let form = [
+            ("token", refresh_token),
+            ("client_id", self.cognito.client_id.as_str()),
+        ];
+        let mut response = request.send_form(&form).await.map_err(unreachable)?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        Err(refusal(&mut response).await)
+    }
+
+    pub async fn user_info(&self, access_token: &str) -> Result<UserInfo, IdpError> {
+        let request = self
+            .http
+            .get(self.cognito.user_info_url())
+            .bearer_auth(access_token);
+        read_json(request.send().await).await
+    }
+
+    fn authenticated(&self, url: String) -> awc::ClientRequest {
+        self.http.post(url).basic_auth(
+            &self.cognito.client_id,
+            self.cognito.client_secret.expose_secret(),
+        )
+    }
+}
+
+/// Bodies awc hands back.
+pub trait Body:
+    futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>>
+    + Unpin
+{
+}
+impl<S> Body for S where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>>
+        + Unpin
+{
+}
+
+async fn read_json<T: DeserializeOwned, S: Body>(
+    sent: Result<awc::ClientResponse<S>, SendRequestError>,
+) -> Result<T, IdpError> {
+    let mut response = sent.map_err(unreachable)?;
+    if !response.status().is_success() {
+        return Err(refusal(&mut response).await);
+    }
+    response
+        .json::<T>()
+        .limit(RESPONSE_LIMIT_BYTES)
+        .await
+        .map_err(|e| IdpError::Unavailable(format!("unreadable answer from Cognito: {e}")))
+}
+
+fn unreachable(e: SendRequestError) -> IdpError {
+    IdpError::Unavailable(format!("Cognito unreachable: {e}"))
+}
+
+/// A non-2xx answer: 5xx is an outage, 4xx carries Cognito's OAuth error code.
+async fn refusal<S: Body>(response: &mut awc::ClientResponse<S>) -> IdpError {
+    let status = response.status();
+    if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
+        return IdpError::Unavailable(format!("Cognito answered {status}"));
+    }
+    let error = match response.json::<OAuthErrorBody>().limit(RESPONSE_LIMIT_BYTES).await {
+        Ok(body) => body.error,
+        Err(_) => "unknown_error".to_owned(),
+    };
+    IdpError::Refused {
+        status: status.as_u16(),
+        error,
+    }
+}

@@ -1,0 +1,124 @@
+//! Who the caller is: token validation, the JWKS cache, server-side refresh,
+//! the middleware that ties them together, and the back channel to Cognito.
+
+pub mod cognito;
+pub mod jwks;
+pub mod middleware;
+pub mod refresh;
+pub mod validate;
+
+use crate::config::Settings;
+use crate::error::ApiError;
+use cognito::{IdpClient, IdpError, UserInfo};
+use jwks::JwksCache;
+use moka::future::Cache;
+use refresh::{RefreshError, RefreshGate, Refreshed};
+use std::sync::Arc;
+use std::time::Duration;
+use validate::{token_hash, AccessClaims, TokenError, TokenHash, TokenValidator};
+
+pub use middleware::{authenticate, AdminUser, AuthenticatedUser};
+
+/// The group whose members may change statistics.
+pub const ADMIN_GROUP: &str = "admin";
+
+/// Shared by every worker: the caches behind authentication.
+pub struct AuthState {
+    pub validator: TokenValidator,
+    refresh: RefreshGate,
+    /// userInfo answers per access token, for as long as the token lives.
+    user_info: Cache<TokenHash, Arc<UserInfo>>,
+}
+
+impl AuthState {
+    pub fn new(settings: &Settings) -> Self {
+        let cognito = &settings.cognito;
+        Self {
+            validator: TokenValidator::new(
+                cognito.issuer.clone(),
+                cognito.client_id.clone(),
+                settings.jwt_leeway,
+                JwksCache::new(settings.jwks_ttl, settings.jwks_refetch_min),
+            ),
+            refresh: RefreshGate::default(),
+            user_info: Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(Duration::from_secs(3600))
+                .build(),
+        }
+    }
+
+    pub async fn validate(
+        &self,
+        access_token: &str,
+        idp: &IdpClient,
+    ) -> Result<Arc<AccessClaims>, TokenError> {
+        self.validator
+            .validate_access_token(access_token, || idp.fetch_jwks())
+            .await
+    }
+
+    /// Refreshes through the single-flight gate. With `expected_sub`, the new
+    /// token must belong to the same user as the expired one.
+    pub async fn refresh(
+        &self,
+        refresh_token: &str,
+        idp: &IdpClient,
+        expected_sub: Option<&str>,
+    ) -> Result<Arc<Refreshed>, ApiError> {
+        let refreshed = self
+            .refresh
+            .refresh(refresh_token, || async {
+                let tokens = idp.refresh(refresh_token).await?;
+                let claims = self.validate(&tokens.access_token, idp).await?;
+                Ok(Refreshed::new(tokens, claims, refresh_token))
+            })
+            .await
+            .map_err(|e| ApiError::from(&*e))?;
+        if expected_sub.is_some_and(|sub| sub != refreshed.claims.sub) {
+            return Err(ApiError::InvalidToken(
+                "the refresh token belongs to another user".into(),
+            ));
+        }
+        Ok(refreshed)
+    }
+
+    /// Revokes at Cognito and forgets any cached refresh result for the token.
+    pub async fn revoke(&self, refresh_token: &str, idp: &IdpClient) -> Result<(), IdpError> {
+        self.refresh.forget(refresh_token).await;
+        idp.revoke(refresh_token).await
+    }
+
+    /// userInfo for a valid access token, asked of Cognito once per token.
+    pub async fn user_info(
+        &self,
+        access_token: &str,
+        idp: &IdpClient,
+    ) -> Result<Arc<UserInfo>, Arc<IdpError>> {
+        self.user_info
+            .try_get_with(token_hash(access_token), async {
+                idp.user_info(access_token).await.map(Arc::new)
+            })
+            .await
+    }
+}
+
+impl From<TokenError> for ApiError {
+    fn from(e: TokenError) -> Self {
+        match e {
+            TokenError::Invalid(reason) => Self::InvalidToken(reason.into()),
+            TokenError::Expired(_) => Self::TokenExpired,
+            TokenError::KeysUnavailable(e) => Self::IdpUnavailable(e.to_string()),
+        }
+    }
+}
+
+impl From<&RefreshError> for ApiError {
+    fn from(e: &RefreshError) -> Self {
+        match e {
+            RefreshError::SessionExpired => Self::SessionExpired,
+            RefreshError::Unavailable(detail) => Self::IdpUnavailable(detail.clone()),
+            RefreshError::Internal(detail) => Self::Internal(detail.clone()),
+        }
+    }
+}

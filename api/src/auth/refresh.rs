@@ -1,0 +1,132 @@
+//! Server-side refresh with single flight: concurrent requests carrying the
+//! same refresh token share one call to Cognito and get the same new tokens,
+//! which stay cached (by a hash of the refresh token) until shortly before
+//! the new access token expires.
+
+use super::cognito::{IdpError, TokenResponse};
+use super::validate::{token_hash, unix_now, AccessClaims, TokenError, TokenHash};
+use moka::future::Cache;
+use moka::Expiry;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const REFRESHED_CAPACITY: u64 = 10_000;
+/// A cached result is dropped this long before its access token expires
+/// (or at half its lifetime, for very short-lived tokens).
+const REUSE_MARGIN_SECS: u64 = 60;
+
+/// New tokens from one refresh, with the new access token's verified claims.
+#[derive(Debug)]
+pub struct Refreshed {
+    pub tokens: TokenResponse,
+    pub claims: Arc<AccessClaims>,
+    /// Whether Cognito rotated the refresh token (then it goes back to the client).
+    pub rotated: bool,
+    reuse_for: Duration,
+}
+
+impl Refreshed {
+    pub fn new(tokens: TokenResponse, claims: Arc<AccessClaims>, old_refresh_token: &str) -> Self {
+        let lifetime = claims.exp.saturating_sub(unix_now());
+        let reuse_for = Duration::from_secs(lifetime - REUSE_MARGIN_SECS.min(lifetime / 2));
+        let rotated = tokens
+            .refresh_token
+            .as_deref()
+            .is_some_and(|t| t != old_refresh_token);
+        Self {
+            tokens,
+            claims,
+            rotated,
+            reuse_for,
+        }
+    }
+}
+
+/// Why a refresh failed.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    /// Cognito refused the refresh token (`invalid_grant`): the session is over.
+    #[error("Cognito refused the refresh token")]
+    SessionExpired,
+    #[error("{0}")]
+    Unavailable(String),
+    /// Cognito's answer or our configuration is wrong.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<IdpError> for RefreshError {
+    fn from(e: IdpError) -> Self {
+        match e {
+            e if e.is_invalid_grant() => Self::SessionExpired,
+            IdpError::Unavailable(detail) => Self::Unavailable(detail),
+            refused @ IdpError::Refused { .. } => {
+                Self::Internal(format!("refresh refused: {refused}; check the app client"))
+            }
+        }
+    }
+}
+
+impl From<TokenError> for RefreshError {
+    fn from(e: TokenError) -> Self {
+        match e {
+            TokenError::KeysUnavailable(e) => Self::Unavailable(e.to_string()),
+            other => Self::Internal(format!("Cognito returned an access token we refuse: {other}")),
+        }
+    }
+}
+
+struct UntilReuseEnds;
+
+impl Expiry<TokenHash, Arc<Refreshed>> for UntilReuseEnds {
+    fn expire_after_create(
+        &self,
+        _key: &TokenHash,
+        value: &Arc<Refreshed>,
+        _created_at: Instant,
+    ) -> Option<Duration> {
+        Some(value.reuse_for)
+    }
+}
+
+/// Coalesces refreshes per refresh token.
+pub struct RefreshGate {
+    results: Cache<TokenHash, Arc<Refreshed>>,
+}
+
+impl Default for RefreshGate {
+    fn default() -> Self {
+        Self {
+            results: Cache::builder()
+                .max_capacity(REFRESHED_CAPACITY)
+                .expire_after(UntilReuseEnds)
+                .build(),
+        }
+    }
+}
+
+impl RefreshGate {
+    /// The refreshed tokens for `refresh_token`: a recent result, the result of
+    /// a refresh already in flight, or a new one made by `refresh`.
+    pub async fn refresh<F, Fut>(
+        &self,
+        refresh_token: &str,
+        refresh: F,
+    ) -> Result<Arc<Refreshed>, Arc<RefreshError>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<Refreshed, RefreshError>>,
+    {
+        self.results
+            .try_get_with(token_hash(refresh_token), async {
+                refresh().await.map(Arc::new)
+            })
+            .await
+    }
+
+    /// Drops a cached result (after the refresh token was revoked).
+    pub async fn forget(&self, refresh_token: &str) {
+        self.results.invalidate(&token_hash(refresh_token)).await;
+    }
+}

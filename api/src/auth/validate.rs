@@ -1,0 +1,208 @@
+//! The access-token rules of DESIGN.md: RS256 only, a `kid` from the pool's
+//! JWKS, `iss`, `token_use == "access"`, `client_id`, and `exp` with leeway.
+//! Tokens that pass are remembered until they expire, so repeats skip the RSA verify.
+
+use super::cognito::IdpError;
+use super::jwks::{JwksCache, KeyError};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, Validation};
+use moka::sync::Cache;
+use moka::Expiry;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+/// How many verified tokens are remembered at most.
+const VERIFIED_CAPACITY: u64 = 10_000;
+
+/// The access-token claims the API reads.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct AccessClaims {
+    pub sub: String,
+    pub iss: String,
+    pub client_id: String,
+    pub token_use: String,
+    pub username: String,
+    #[serde(default)]
+    pub scope: String,
+    #[serde(rename = "cognito:groups", default)]
+    pub groups: Vec<String>,
+    pub exp: u64,
+    #[serde(default)]
+    pub iat: u64,
+}
+
+impl AccessClaims {
+    pub fn in_group(&self, group: &str) -> bool {
+        self.groups.iter().any(|g| g == group)
+    }
+
+    pub fn scopes(&self) -> Vec<String> {
+        self.scope.split_whitespace().map(str::to_owned).collect()
+    }
+}
+
+/// Why a token was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("{0}")]
+    Invalid(&'static str),
+    /// Valid in every way but expiry: a refresh may renew it.
+    #[error("the access token has expired")]
+    Expired(Arc<AccessClaims>),
+    /// The JWKS could not be fetched and no keys are cached.
+    #[error("{0}")]
+    KeysUnavailable(IdpError),
+}
+
+/// `sha256(token)`: caches key on this, never on the token itself.
+pub type TokenHash = [u8; 32];
+
+pub fn token_hash(token: &str) -> TokenHash {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+pub struct TokenValidator {
+    issuer: String,
+    client_id: String,
+    leeway: u64,
+    keys: JwksCache,
+    verified: Cache<TokenHash, Arc<AccessClaims>>,
+}
+
+/// A verified token stays cached until `exp + leeway`.
+struct UntilExpiry {
+    leeway: u64,
+}
+
+impl Expiry<TokenHash, Arc<AccessClaims>> for UntilExpiry {
+    fn expire_after_create(
+        &self,
+        _key: &TokenHash,
+        claims: &Arc<AccessClaims>,
+        _created_at: Instant,
+    ) -> Option<Duration> {
+        let until = (claims.exp + self.leeway).saturating_sub(unix_now());
+        Some(Duration::from_secs(until))
+    }
+}
+
+impl TokenValidator {
+    pub fn new(issuer: String, client_id: String, leeway: Duration, keys: JwksCache) -> Self {
+        let leeway = leeway.as_secs();
+        Self {
+            issuer,
+            client_id,
+            leeway,
+            keys,
+            verified: Cache::builder()
+                .max_capacity(VERIFIED_CAPACITY)
+                .expire_after(UntilExpiry { leeway })
+                .build(),
+        }
+    }
+
+    /// Seeds the key cache (benchmarks, tests).
+    pub fn store_keys(&self, set: &JwkSet) {
+        self.keys.store(set);
+    }
+
+    /// Forgets remembered tokens (benchmarks measure the first-time cost with it).
+    pub fn forget_verified(&self) {
+        self.verified.invalidate_all();
+    }
+
+    /// Applies every rule to `token`; `fetch_jwks` is called only when the keys need it.
+    pub async fn validate_access_token<F, Fut>(
+        &self,
+        token: &str,
+        fetch_jwks: F,
+    ) -> Result<Arc<AccessClaims>, TokenError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<JwkSet, IdpError>>,
+    {
+        let hash = token_hash(token);
+        if let Some(claims) = self.verified.get(&hash) {
+            return self.check_expiry(claims);
+        }
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|_| TokenError::Invalid("the token is not a well-formed JWT"))?;
+        if header.alg != Algorithm::RS256 {
+            return Err(TokenError::Invalid("the token is not signed with RS256"));
+        }
+        let kid = header
+            .kid
+            .ok_or(TokenError::Invalid("the token header has no kid"))?;
+        let key = self.keys.key(&kid, fetch_jwks).await.map_err(|e| match e {
+            KeyError::UnknownKid => {
+                TokenError::Invalid("the token is not signed by one of the pool's keys")
+            }
+            KeyError::Unavailable(e) => TokenError::KeysUnavailable(e),
+        })?;
+        let claims = jsonwebtoken::decode::<AccessClaims>(token, &key, &self.rules())
+            .map_err(|e| TokenError::Invalid(describe(e.kind())))?
+            .claims;
+        if claims.token_use != "access" {
+            return Err(TokenError::Invalid("the token is not an access token"));
+        }
+        if claims.client_id != self.client_id {
+            return Err(TokenError::Invalid(
+                "the token was issued to another app client",
+            ));
+        }
+        let claims = Arc::new(claims);
+        if !self.is_expired(&claims) {
+            self.verified.insert(hash, claims.clone());
+        }
+        self.check_expiry(claims)
+    }
+
+    fn rules(&self) -> Validation {
+        let mut rules = Validation::new(Algorithm::RS256);
+        rules.set_issuer(&[&self.issuer]);
+        rules.set_required_spec_claims(&["exp", "iss", "sub"]);
+        // Cognito access tokens carry no `aud`; `client_id` is checked instead.
+        rules.validate_aud = false;
+        // Expiry is checked by us, so that "expired but otherwise valid" can be told apart.
+        rules.validate_exp = false;
+        rules.validate_nbf = false;
+        rules
+    }
+
+    fn is_expired(&self, claims: &AccessClaims) -> bool {
+        unix_now() > claims.exp.saturating_add(self.leeway)
+    }
+
+    fn check_expiry(&self, claims: Arc<AccessClaims>) -> Result<Arc<AccessClaims>, TokenError> {
+        if self.is_expired(&claims) {
+            Err(TokenError::Expired(claims))
+        } else {
+            Ok(claims)
+        }
+    }
+}
+
+fn describe(kind: &ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::InvalidSignature => "the token's signature does not verify",
+        ErrorKind::InvalidIssuer => "the token was issued by another user pool",
+        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
+            "the token is not signed with RS256"
+        }
+        ErrorKind::MissingRequiredClaim(_) | ErrorKind::Json(_) => {
+            "the token lacks a required claim"
+        }
+        _ => "the token is not a well-formed JWT",
+    }
+}

@@ -1,0 +1,14 @@
+//! The KPI API: Cognito code exchange with the client secret, strict access-token
+//! validation, server-side refresh, and KPI statistics with CRUD for admins.
+//!
+//! `startup::Application` builds the server on a listener, so tests start the
+//! real thing on port 0.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod openapi;
+pub mod routes;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,64 @@
+//! The OpenAPI document served at `/openapi.json` (and by Swagger UI at `/docs/`).
+
+use crate::routes;
+use shared::dto::{
+    AuthConfig, Health, KpiInput, KpiRecord, RefreshTokenBody, ServerInfo, TokenRequest, Tokens,
+    UserProfile,
+};
+use shared::{ErrorBody, ErrorCode};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "KPI statistics API",
+        description = "Cognito sign-in (code exchange, server-side refresh) and KPI statistics. \
+            Send `Authorization: Bearer <access token>`; add `x-refresh-token` when the access \
+            token is about to expire, and save `x-access-token`, `x-id-token` and \
+            `x-refresh-token` from every response."
+    ),
+    paths(
+        routes::info::health,
+        routes::info::server,
+        routes::auth::config,
+        routes::auth::token,
+        routes::auth::refresh,
+        routes::auth::signout,
+        routes::user::profile,
+        routes::stats::list,
+        routes::stats::create,
+        routes::stats::update,
+        routes::stats::remove,
+    ),
+    components(schemas(
+        ErrorBody, ErrorCode, AuthConfig, TokenRequest, Tokens, RefreshTokenBody, KpiRecord,
+        KpiInput, UserProfile, ServerInfo, Health
+    )),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Sign-in, refresh and sign-out"),
+        (name = "stats", description = "KPI records; changes need the admin group"),
+        (name = "user", description = "The signed-in user"),
+        (name = "info", description = "Liveness and server facts"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("A Cognito access token of this app client"))
+                    .build(),
+            ),
+        );
+    }
+}

@@ -1,0 +1,46 @@
+//! The HTTP surface: one module per resource.
+
+pub mod auth;
+pub mod info;
+pub mod stats;
+pub mod user;
+
+use crate::auth::authenticate;
+use crate::error::ApiError;
+use actix_web::middleware::from_fn;
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/healthz").route(web::get().to(info::health)))
+        .service(web::resource("/info/server").route(web::get().to(info::server)))
+        .service(web::resource("/auth/config").route(web::get().to(auth::config)))
+        .service(web::resource("/auth/token").route(web::post().to(auth::token)))
+        .service(web::resource("/auth/refresh").route(web::post().to(auth::refresh)))
+        .service(
+            web::resource("/auth/signout")
+                .wrap(from_fn(authenticate))
+                .route(web::post().to(auth::signout)),
+        )
+        .service(
+            web::resource("/user")
+                .wrap(from_fn(authenticate))
+                .route(web::get().to(user::profile)),
+        )
+        .service(
+            web::resource("/stats")
+                .wrap(from_fn(authenticate))
+                .route(web::get().to(stats::list))
+                .route(web::post().to(stats::create)),
+        )
+        .service(
+            web::resource("/stats/{id}")
+                .wrap(from_fn(authenticate))
+                .route(web::put().to(stats::update))
+                .route(web::delete().to(stats::remove)),
+        );
+}
+
+/// Any path no route matches.
+pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+    Err(ApiError::NotFound("no such route".into()))
+}

@@ -1,0 +1,131 @@
+//! Builds the application: storage, caches, routes and middleware, on a listener.
+
+use crate::auth::cognito::IdpClient;
+use crate::auth::AuthState;
+use crate::config::Settings;
+use crate::error::{extractors, json_error_fallback};
+use crate::openapi::ApiDoc;
+use crate::store::{redact_password, StatsStore, StoreError};
+use crate::{routes, telemetry};
+use actix_cors::Cors;
+use actix_web::dev::{Server, ServerHandle};
+use actix_web::middleware::{from_fn, ErrorHandlers};
+use actix_web::web::Data;
+use actix_web::{web, App, HttpServer};
+use shared::headers::{ALLOWED_REQUEST_HEADERS, EXPOSED_RESPONSE_HEADERS};
+use std::net::TcpListener;
+use std::sync::Arc;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot listen on {address}: {source}")]
+    Bind {
+        address: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot start the HTTP server: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A built server, not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+    store: StatsStore,
+}
+
+impl Application {
+    /// Binds `HOST:PORT` and builds.
+    pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        let address = format!("{}:{}", settings.host, settings.port);
+        let listener = TcpListener::bind(&address).map_err(|source| StartError::Bind {
+            address: address.clone(),
+            source,
+        })?;
+        Self::build_with_listener(settings, listener).await
+    }
+
+    /// Builds on a bound listener (tests bind port 0).
+    pub async fn build_with_listener(
+        settings: Settings,
+        listener: TcpListener,
+    ) -> Result<Self, StartError> {
+        let store = StatsStore::connect(&settings.database_url).await?;
+        if store.seed_if_new().await? {
+            tracing::info!("new database: seeded two years of sales, cost and revenue");
+        }
+        let port = listener.local_addr()?.port();
+        tracing::info!(
+            port,
+            issuer = %settings.cognito.issuer,
+            database = %redact_password(&settings.database_url),
+            ui_origins = ?settings.ui_origins,
+            "API starting"
+        );
+        let cognito = Arc::new(settings.cognito.clone());
+        let idp_timeout = settings.idp_timeout;
+        let auth = Data::new(AuthState::new(&settings));
+        let settings = Data::new(settings);
+        let store_data = Data::new(store.clone());
+        let openapi = ApiDoc::openapi();
+        let server = HttpServer::new(move || {
+            // awc clients are per worker thread.
+            let idp = Data::new(IdpClient::new(cognito.clone(), idp_timeout));
+            App::new()
+                .app_data(settings.clone())
+                .app_data(auth.clone())
+                .app_data(store_data.clone())
+                .app_data(idp)
+                .app_data(extractors::json_config())
+                .app_data(extractors::path_config())
+                .app_data(extractors::query_config())
+                .configure(routes::configure)
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+                .default_service(web::to(routes::not_found))
+                .wrap(ErrorHandlers::new().default_handler(json_error_fallback))
+                .wrap(from_fn(telemetry::trace_request))
+                // Outermost, so that every response, 401s included, carries CORS headers.
+                .wrap(cors(&settings.ui_origins))
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self {
+            port,
+            server,
+            store,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    pub fn store(&self) -> &StatsStore {
+        &self.store
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Exactly the UI origins; the refresh header in, the token headers out.
+fn cors(origins: &[String]) -> Cors {
+    origins.iter().fold(
+        Cors::default()
+            .allowed_methods(["GET", "POST", "PUT", "DELETE"])
+            .allowed_headers(ALLOWED_REQUEST_HEADERS)
+            .expose_headers(EXPOSED_RESPONSE_HEADERS)
+            .max_age(3600)
+            .block_on_origin_mismatch(false),
+        |cors, origin| cors.allowed_origin(origin),
+    )
+}

@@ -1,0 +1,272 @@
+//! KPI records in SQL: SQLite by default, PostgreSQL for shared deployments,
+//! through sqlx's `Any` driver with embedded migrations per backend.
+
+mod seed;
+
+use shared::dto::{KpiInput, KpiRecord};
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, AssertSqlSafe, FromRow};
+use std::path::Path;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no KPI record with id {0}")]
+    NotFound(i64),
+    #[error("a {kpi} record for {period} already exists")]
+    Duplicate { kpi: String, period: String },
+    #[error("DATABASE_URL {0:?} names no supported database (sqlite:// or postgres://)")]
+    UnsupportedUrl(String),
+    #[error("cannot create the database directory {path}: {source}")]
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database: {0}")]
+    Sql(#[from] sqlx::Error),
+}
+
+/// Which of `kpi_records` `GET /stats` returns.
+#[derive(Debug, Default, Clone)]
+pub struct StatFilter {
+    pub kpi: Option<String>,
+    pub year: Option<i32>,
+}
+
+#[derive(FromRow)]
+struct Row {
+    id: i64,
+    kpi: String,
+    period: String,
+    value: f64,
+    created_date: String,
+    modified_date: String,
+}
+
+impl From<Row> for KpiRecord {
+    fn from(row: Row) -> Self {
+        // Periods are validated as YYYYMM before they are stored.
+        let year = row.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
+        let month = row.period.get(4..6).and_then(|m| m.parse().ok()).unwrap_or(0);
+        Self {
+            id: row.id,
+            kpi: row.kpi,
+            period: row.period,
+            year,
+            month,
+            value: row.value,
+            created_date: row.created_date,
+            modified_date: row.modified_date,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct StatsStore {
+    pool: AnyPool,
+}
+
+impl StatsStore {
+    /// Connects, creating a SQLite file's directory if needed, and migrates.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let migrator = if url.starts_with("sqlite:") {
+            create_sqlite_dir(url)?;
+            &SQLITE_MIGRATIONS
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            &POSTGRES_MIGRATIONS
+        } else {
+            return Err(StoreError::UnsupportedUrl(redact_password(url)));
+        };
+        let pool = AnyPoolOptions::new().max_connections(5).connect(url).await?;
+        migrator.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    /// Seeds two full years of `sales`, `cost` and `revenue` the first time a
+    /// database is used; returns whether it did. Never seeds twice, even if
+    /// every record was deleted since.
+    pub async fn seed_if_new(&self) -> Result<bool, StoreError> {
+        let now = timestamp();
+        let this_year = OffsetDateTime::now_utc().year();
+        let mut tx = self.pool.begin().await?;
+        let claimed = sqlx::query(
+            "INSERT INTO app_meta (key, value) VALUES ('seeded', $1) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if claimed == 0 {
+            return Ok(false);
+        }
+        for record in seed::records(this_year - 2..=this_year - 1) {
+            sqlx::query(
+                "INSERT INTO kpi_records (kpi, period, value, created_date, modified_date) \
+                 VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(record.kpi)
+            .bind(record.period)
+            .bind(record.value)
+            .bind(&now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn list(&self, filter: &StatFilter) -> Result<Vec<KpiRecord>, StoreError> {
+        let mut conditions = Vec::new();
+        if filter.kpi.is_some() {
+            conditions.push(format!("kpi = ${}", conditions.len() + 1));
+        }
+        if filter.year.is_some() {
+            conditions.push(format!("period LIKE ${}", conditions.len() + 1));
+        }
+        let mut sql =
+            "SELECT id, kpi, period, value, created_date, modified_date FROM kpi_records".to_owned();
+        if !conditions.is_empty() {
+            sql += &format!(" WHERE {}", conditions.join(" AND "));
+        }
+        sql += " ORDER BY kpi, period";
+        // Built only from the constants above; every value is a bind parameter.
+        let mut query = sqlx::query_as::<_, Row>(AssertSqlSafe(sql));
+        if let Some(kpi) = &filter.kpi {
+            query = query.bind(kpi.clone());
+        }
+        if let Some(year) = filter.year {
+            query = query.bind(format!("{year:04}%"));
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(KpiRecord::from).collect())
+    }
+
+    pub async fn create(&self, input: &KpiInput) -> Result<KpiRecord, StoreError> {
+        let now = timestamp();
+        let row = sqlx::query_as::<_, Row>(
+            "INSERT INTO kpi_records (kpi, period, value, created_date, modified_date) \
+             VALUES ($1, $2, $3, $4, $4) \
+             RETURNING id, kpi, period, value, created_date, modified_date",
+        )
+            .bind(&input.kpi)
+            .bind(&input.period)
+            .bind(input.value)
+            .bind(&now)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| duplicate_or(e, input))?;
+        Ok(row.into())
+    }
+
+    pub async fn update(&self, id: i64, input: &KpiInput) -> Result<KpiRecord, StoreError> {
+        let row = sqlx::query_as::<_, Row>(
+            "UPDATE kpi_records SET kpi = $1, period = $2, value = $3, modified_date = $4 \
+             WHERE id = $5 \
+             RETURNING id, kpi, period, value, created_date, modified_date",
+        )
+            .bind(&input.kpi)
+            .bind(&input.period)
+            .bind(input.value)
+            .bind(timestamp())
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(|e| duplicate_or(e, input))?;
+        row.map(KpiRecord::from).ok_or(StoreError::NotFound(id))
+    }
+
+    pub async fn delete(&self, id: i64) -> Result<(), StoreError> {
+        let deleted = sqlx::query("DELETE FROM kpi_records WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Err(StoreError::NotFound(id));
+        }
+        Ok(())
+    }
+
+    /// Closes the pool's connections (tests, shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn duplicate_or(e: sqlx::Error, input: &KpiInput) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate {
+            kpi: input.kpi.clone(),
+            period: input.period.clone(),
+        },
+        _ => e.into(),
+    }
+}
+
+/// Now, RFC 3339 to the second.
+fn timestamp() -> String {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(0)
+        .unwrap_or(now)
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+/// `sqlite://data/kpi.db?mode=rwc` → creates `data/`.
+fn create_sqlite_dir(url: &str) -> Result<(), StoreError> {
+    let path = url
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    match Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
+                path: dir.display().to_string(),
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A database URL fit for a log line: the password replaced.
+pub fn redact_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted_from_database_urls() {
+        assert_eq!(
+            redact_password("postgres://kpi:hunter2@db:5432/kpi"),
+            "postgres://kpi:***@db:5432/kpi"
+        );
+        assert_eq!(
+            redact_password("sqlite://data/kpi.db?mode=rwc"),
+            "sqlite://data/kpi.db?mode=rwc"
+        );
+    }
+}
