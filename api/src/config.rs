@@ -82,9 +82,9 @@ impl Settings {
     /// Builds settings from any variable lookup (tests pass a map).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let vars = Vars(&lookup);
-        let endpoint = vars.optional("COGNITO_ENDPOINT").map(|raw| {
-            parse_base_url(&raw).map_err(|p| ConfigError::new("COGNITO_ENDPOINT", p))
-        });
+        let endpoint = vars
+            .optional("COGNITO_ENDPOINT")
+            .map(|raw| parse_base_url(&raw).map_err(|p| ConfigError::new("COGNITO_ENDPOINT", p)));
         let endpoint = endpoint.transpose()?;
         let pool_id = vars.required("COGNITO_POOL_ID")?;
         let (pool_region, pool_suffix) = pool_id.split_once('_').ok_or_else(|| {
@@ -276,15 +276,15 @@ mod tests {
     #[test]
     fn emulator_endpoint_replaces_both_aws_hosts() {
         let s = settings(&EMULATOR).expect("valid");
-        assert_eq!(s.cognito.issuer, "http://localhost:9229/eu-west-1_LocalDev1");
+        assert_eq!(
+            s.cognito.issuer,
+            "http://localhost:9229/eu-west-1_LocalDev1"
+        );
         assert_eq!(
             s.cognito.jwks_url(),
             "http://localhost:9229/eu-west-1_LocalDev1/.well-known/jwks.json"
         );
-        assert_eq!(
-            s.cognito.token_url(),
-            "http://localhost:9229/oauth2/token"
-        );
+        assert_eq!(s.cognito.token_url(), "http://localhost:9229/oauth2/token");
         assert_eq!(s.cognito.region, "eu-west-1");
         assert_eq!(s.port, 8000);
         assert_eq!(s.jwt_leeway, Duration::from_secs(30));
@@ -352,7 +352,10 @@ mod tests {
     #[test]
     fn ui_origins_are_a_trimmed_comma_list() {
         let mut vars = EMULATOR.to_vec();
-        vars.push(("UI_ORIGINS", " http://localhost:3000 , https://app.example.com/ "));
+        vars.push((
+            "UI_ORIGINS",
+            " http://localhost:3000 , https://app.example.com/ ",
+        ));
         let s = settings(&vars).expect("valid");
         assert_eq!(
             s.ui_origins,

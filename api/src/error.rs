@@ -88,16 +88,15 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            Self::IdpUnavailable(detail) => tracing::warn!(%detail, "identity provider unavailable"),
+            Self::IdpUnavailable(detail) => {
+                tracing::warn!(%detail, "identity provider unavailable")
+            }
             Self::Internal(detail) => tracing::error!(%detail, "internal error"),
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
         if self.status_code() == StatusCode::UNAUTHORIZED {
-            response.insert_header((
-                header::WWW_AUTHENTICATE,
-                r#"Bearer error="invalid_token""#,
-            ));
+            response.insert_header((header::WWW_AUTHENTICATE, r#"Bearer error="invalid_token""#));
         }
         response.json(self.body())
     }
@@ -140,7 +139,9 @@ pub fn json_error_fallback<B: MessageBody + 'static>(
     *replacement.status_mut() = status;
     for (name, value) in original.headers() {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
-            replacement.headers_mut().insert(name.clone(), value.clone());
+            replacement
+                .headers_mut()
+                .insert(name.clone(), value.clone());
         }
     }
     replacement.headers_mut().insert(
@@ -168,9 +169,9 @@ pub mod extractors {
             JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
                 ApiError::PayloadTooLarge
             }
-            JsonPayloadError::ContentType => {
-                ApiError::BadRequest("the body must be JSON (Content-Type: application/json)".into())
-            }
+            JsonPayloadError::ContentType => ApiError::BadRequest(
+                "the body must be JSON (Content-Type: application/json)".into(),
+            ),
             JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("invalid JSON: {e}")),
             other => ApiError::BadRequest(format!("unreadable body: {other}")),
         }

@@ -47,7 +47,11 @@ pub async fn trace_request(
     let _entered = span.enter();
     match result {
         Ok(mut response) => {
-            tracing::info!(status = response.status().as_u16(), latency_ms, "request done");
+            tracing::info!(
+                status = response.status().as_u16(),
+                latency_ms,
+                "request done"
+            );
             if let Ok(value) = HeaderValue::from_str(&request_id) {
                 response
                     .headers_mut()

@@ -161,8 +161,7 @@ impl IdpClient {
 
 /// Bodies awc hands back.
 pub trait Body:
-    futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>>
-    + Unpin
+    futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>> + Unpin
 {
 }
 impl<S> Body for S where
@@ -195,7 +194,11 @@ async fn refusal<S: Body>(response: &mut awc::ClientResponse<S>) -> IdpError {
     if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
         return IdpError::Unavailable(format!("Cognito answered {status}"));
     }
-    let error = match response.json::<OAuthErrorBody>().limit(RESPONSE_LIMIT_BYTES).await {
+    let error = match response
+        .json::<OAuthErrorBody>()
+        .limit(RESPONSE_LIMIT_BYTES)
+        .await
+    {
         Ok(body) => body.error,
         Err(_) => "unknown_error".to_owned(),
     };

@@ -38,9 +38,11 @@ impl FromRequest for AuthenticatedUser {
     type Future = Ready<Result<Self, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(req.extensions().get::<Self>().cloned().ok_or_else(|| {
-            ApiError::Internal("route lacks the authentication middleware".into())
-        }))
+        ready(
+            req.extensions().get::<Self>().cloned().ok_or_else(|| {
+                ApiError::Internal("route lacks the authentication middleware".into())
+            }),
+        )
     }
 }
 
@@ -83,7 +85,9 @@ pub async fn authenticate(
             }
             Ok(response.map_into_left_body())
         }
-        Err(error) => Ok(req.into_response(error.error_response()).map_into_right_body()),
+        Err(error) => Ok(req
+            .into_response(error.error_response())
+            .map_into_right_body()),
     }
 }
 
@@ -94,17 +98,17 @@ async fn establish(
         req.app_data::<web::Data<AuthState>>(),
         req.app_data::<web::Data<IdpClient>>(),
     ) else {
-        return Err(ApiError::Internal("authentication state is not configured".into()));
+        return Err(ApiError::Internal(
+            "authentication state is not configured".into(),
+        ));
     };
     let token = bearer_token(req)?;
     match auth.validate(token, idp).await {
         Ok(claims) => Ok((user(claims, token), None)),
         Err(TokenError::Expired(expired)) => {
-            let refresh_token = header_value(req, headers::REFRESH_TOKEN)
-                .ok_or(ApiError::TokenExpired)?;
-            let refreshed = auth
-                .refresh(refresh_token, idp, Some(&expired.sub))
-                .await?;
+            let refresh_token =
+                header_value(req, headers::REFRESH_TOKEN).ok_or(ApiError::TokenExpired)?;
+            let refreshed = auth.refresh(refresh_token, idp, Some(&expired.sub)).await?;
             tracing::info!(sub = %expired.sub, "access token refreshed server-side");
             let user = user(refreshed.claims.clone(), &refreshed.tokens.access_token);
             Ok((user, Some(refreshed)))
@@ -132,7 +136,9 @@ fn bearer_token(req: &ServiceRequest) -> Result<&str, ApiError> {
     let value = header_value(req, AUTHORIZATION.as_str())
         .ok_or_else(|| ApiError::InvalidToken("no bearer token in Authorization".into()))?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(token.trim())
         }
         _ => Err(ApiError::InvalidToken(

@@ -72,7 +72,9 @@ impl From<TokenError> for RefreshError {
     fn from(e: TokenError) -> Self {
         match e {
             TokenError::KeysUnavailable(e) => Self::Unavailable(e.to_string()),
-            other => Self::Internal(format!("Cognito returned an access token we refuse: {other}")),
+            other => Self::Internal(format!(
+                "Cognito returned an access token we refuse: {other}"
+            )),
         }
     }
 }

@@ -183,7 +183,9 @@ mod tests {
 
     #[test]
     fn pkce_verifier_follows_rfc_7636() {
-        assert!(is_pkce_verifier("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
+        assert!(is_pkce_verifier(
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+        ));
         assert!(!is_pkce_verifier("short"));
         assert!(!is_pkce_verifier(&"a".repeat(129)));
         assert!(!is_pkce_verifier(&format!("{}+", "a".repeat(43))));

@@ -45,11 +45,20 @@ pub async fn list(
     query: Query<StatsQuery>,
 ) -> Result<Json<Vec<KpiRecord>>, ApiError> {
     let mut fields = BTreeMap::new();
-    let kpi = query.kpi.as_deref().map(str::trim).filter(|k| !k.is_empty());
+    let kpi = query
+        .kpi
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty());
     if let Some(Err(problem)) = kpi.map(check_kpi) {
         fields.insert("kpi".to_owned(), problem.to_owned());
     }
-    let year = match query.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+    let year = match query
+        .year
+        .as_deref()
+        .map(str::trim)
+        .filter(|y| !y.is_empty())
+    {
         None => None,
         Some(raw) => match raw.parse::<i32>() {
             Ok(year) if (1000..=9999).contains(&year) => Some(year),
@@ -153,7 +162,10 @@ pub fn parse_input(body: Value) -> Result<KpiInput, ApiError> {
     let period = string_field(&map, "period").and_then(|p| check_period(p).map(|()| p));
     let value = match map.get("value") {
         None | Some(Value::Null) => Err("is required"),
-        Some(Value::Number(n)) => n.as_f64().filter(|v| v.is_finite()).ok_or("must be a finite number"),
+        Some(Value::Number(n)) => n
+            .as_f64()
+            .filter(|v| v.is_finite())
+            .ok_or("must be a finite number"),
         Some(_) => Err("must be a number"),
     };
     match (kpi, period, value) {
@@ -261,6 +273,9 @@ mod tests {
 
     #[test]
     fn a_non_object_body_is_a_bad_request() {
-        assert!(matches!(parse_input(json!([1, 2])), Err(ApiError::BadRequest(_))));
+        assert!(matches!(
+            parse_input(json!([1, 2])),
+            Err(ApiError::BadRequest(_))
+        ));
     }
 }

@@ -14,7 +14,6 @@ use time::OffsetDateTime;
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
-
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("no KPI record with id {0}")]
@@ -54,8 +53,16 @@ struct Row {
 impl From<Row> for KpiRecord {
     fn from(row: Row) -> Self {
         // Periods are validated as YYYYMM before they are stored.
-        let year = row.period.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0);
-        let month = row.period.get(4..6).and_then(|m| m.parse().ok()).unwrap_or(0);
+        let year = row
+            .period
+            .get(..4)
+            .and_then(|y| y.parse().ok())
+            .unwrap_or(0);
+        let month = row
+            .period
+            .get(4..6)
+            .and_then(|m| m.parse().ok())
+            .unwrap_or(0);
         Self {
             id: row.id,
             kpi: row.kpi,
@@ -86,7 +93,10 @@ impl StatsStore {
         } else {
             return Err(StoreError::UnsupportedUrl(redact_password(url)));
         };
-        let pool = AnyPoolOptions::new().max_connections(5).connect(url).await?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(5)
+            .connect(url)
+            .await?;
         migrator.run(&pool).await?;
         Ok(Self { pool })
     }
@@ -132,8 +142,8 @@ impl StatsStore {
         if filter.year.is_some() {
             conditions.push(format!("period LIKE ${}", conditions.len() + 1));
         }
-        let mut sql =
-            "SELECT id, kpi, period, value, created_date, modified_date FROM kpi_records".to_owned();
+        let mut sql = "SELECT id, kpi, period, value, created_date, modified_date FROM kpi_records"
+            .to_owned();
         if !conditions.is_empty() {
             sql += &format!(" WHERE {}", conditions.join(" AND "));
         }
@@ -157,13 +167,13 @@ impl StatsStore {
              VALUES ($1, $2, $3, $4, $4) \
              RETURNING id, kpi, period, value, created_date, modified_date",
         )
-            .bind(&input.kpi)
-            .bind(&input.period)
-            .bind(input.value)
-            .bind(&now)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(|e| duplicate_or(e, input))?;
+        .bind(&input.kpi)
+        .bind(&input.period)
+        .bind(input.value)
+        .bind(&now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| duplicate_or(e, input))?;
         Ok(row.into())
     }
 
@@ -173,14 +183,14 @@ impl StatsStore {
              WHERE id = $5 \
              RETURNING id, kpi, period, value, created_date, modified_date",
         )
-            .bind(&input.kpi)
-            .bind(&input.period)
-            .bind(input.value)
-            .bind(timestamp())
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(|e| duplicate_or(e, input))?;
+        .bind(&input.kpi)
+        .bind(&input.period)
+        .bind(input.value)
+        .bind(timestamp())
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| duplicate_or(e, input))?;
         row.map(KpiRecord::from).ok_or(StoreError::NotFound(id))
     }
 

@@ -24,13 +24,15 @@ pub fn records(years: RangeInclusive<i32>) -> Vec<SeedRecord> {
             let revenue = (sales * 48.5).round();
             let cost = (revenue * (0.62 - 0.002 * jitter)).round();
             let period = format!("{year:04}{month:02}");
-            records.extend([("sales", sales), ("revenue", revenue), ("cost", cost)].map(
-                |(kpi, value)| SeedRecord {
-                    kpi,
-                    period: period.clone(),
-                    value,
-                },
-            ));
+            records.extend(
+                [("sales", sales), ("revenue", revenue), ("cost", cost)].map(|(kpi, value)| {
+                    SeedRecord {
+                        kpi,
+                        period: period.clone(),
+                        value,
+                    }
+                }),
+            );
         }
     }
     records

@@ -2,8 +2,8 @@
 //! `TestPool` with typed helpers for the hosted UI and OAuth endpoints.
 
 use cognito_emulator::config::{ClientConfig, EmulatorConfig};
-use cognito_emulator::{testing, Options};
 pub use cognito_emulator::testing::{browser, hidden_field, location, query_param, Pkce};
+use cognito_emulator::{testing, Options};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 use std::net::TcpListener;

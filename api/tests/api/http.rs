@@ -1,0 +1,179 @@
+//! The HTTP envelope: JSON errors for every failure, CORS, documentation, liveness.
+
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use shared::dto::ServerInfo;
+
+#[actix_web::test]
+async fn health_and_server_info_need_no_token() {
+    let app = spawn_app().await;
+    let health: Value = app.get("/healthz", None).await.json().await.expect("json");
+    assert_eq!(health["status"], "ok");
+    let info: ServerInfo = app
+        .get("/info/server", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(info.language, "Rust");
+    assert!(info.framework.starts_with("actix-web"));
+}
+
+#[actix_web::test]
+async fn unknown_route_and_wrong_method_are_json_errors() {
+    let app = spawn_app().await;
+    let response = app.get("/nope", None).await;
+    assert_eq!(
+        error_code(response).await,
+        (StatusCode::NOT_FOUND, "not_found".into())
+    );
+    let response = app
+        .request(Method::DELETE, "/auth/config", None)
+        .send()
+        .await
+        .expect("DELETE");
+    assert_eq!(
+        error_code(response).await,
+        (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed".into())
+    );
+}
+
+#[actix_web::test]
+async fn malformed_json_and_wrong_content_type_are_bad_requests() {
+    let app = spawn_app().await;
+    for (content_type, body) in [
+        ("application/json", "{\"code\": "),
+        ("application/json", "[]"),
+        ("text/plain", "{}"),
+    ] {
+        let response = app
+            .request(Method::POST, "/auth/token", None)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(
+            error_code(response).await,
+            (StatusCode::BAD_REQUEST, "bad_request".into()),
+            "{content_type} {body}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn oversized_body_is_payload_too_large() {
+    let app = spawn_app().await;
+    let token = app.sign_in(ADMIN).await.access_token;
+    let body = format!("{{\"kpi\": \"{}\"}}", "a".repeat(64 * 1024));
+    let response = app
+        .request(Method::POST, "/stats", Some(&token))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(
+        error_code(response).await,
+        (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large".into())
+    );
+}
+
+#[actix_web::test]
+async fn cors_preflight_allows_the_ui_origin_and_the_refresh_header() {
+    let app = spawn_app().await;
+    let response = app
+        .request(Method::OPTIONS, "/stats", None)
+        .header("origin", UI_ORIGIN)
+        .header("access-control-request-method", "GET")
+        .header(
+            "access-control-request-headers",
+            "authorization, x-refresh-token",
+        )
+        .send()
+        .await
+        .expect("OPTIONS");
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers();
+    assert_eq!(headers["access-control-allow-origin"], UI_ORIGIN);
+    let allowed = headers["access-control-allow-headers"]
+        .to_str()
+        .expect("ascii");
+    assert!(allowed.contains("x-refresh-token"), "{allowed}");
+
+    let foreign = app
+        .request(Method::OPTIONS, "/stats", None)
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "GET")
+        .send()
+        .await
+        .expect("OPTIONS");
+    assert!(foreign
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+}
+
+#[actix_web::test]
+async fn a_401_carries_cors_headers_and_exposes_the_token_headers() {
+    let app = spawn_app().await;
+    let response = app
+        .request(Method::GET, "/stats", None)
+        .header("origin", UI_ORIGIN)
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let headers = response.headers();
+    assert_eq!(headers["access-control-allow-origin"], UI_ORIGIN);
+    let exposed = headers["access-control-expose-headers"]
+        .to_str()
+        .expect("ascii");
+    for name in ["x-access-token", "x-id-token", "x-refresh-token"] {
+        assert!(exposed.contains(name), "{exposed}");
+    }
+}
+
+#[actix_web::test]
+async fn openapi_document_and_swagger_ui_are_served() {
+    let app = spawn_app().await;
+    let doc: Value = app
+        .get("/openapi.json", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    for path in [
+        "/auth/token",
+        "/auth/refresh",
+        "/auth/signout",
+        "/stats",
+        "/stats/{id}",
+        "/user",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    let ui = app.get("/docs/", None).await;
+    assert_eq!(ui.status(), StatusCode::OK);
+    assert!(
+        ui.text().await.expect("html").contains("swagger"),
+        "Swagger UI page"
+    );
+}
+
+#[actix_web::test]
+async fn every_response_carries_a_request_id() {
+    let app = spawn_app().await;
+    let response = app
+        .request(Method::GET, "/healthz", None)
+        .header("x-request-id", "trace-42")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(response.headers()["x-request-id"], "trace-42");
+    let response = app.get("/nope", None).await;
+    assert!(response.headers().get("x-request-id").is_some());
+}

@@ -1,0 +1,8 @@
+//! The API over real HTTP, against an in-process Cognito emulator.
+
+mod attacks;
+mod auth;
+mod helpers;
+mod http;
+mod refresh;
+mod stats;
