@@ -6,6 +6,7 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+use std::io::IsTerminal;
 use std::time::Instant;
 use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
@@ -16,7 +17,11 @@ pub const REQUEST_ID: &str = "x-request-id";
 /// `RUST_LOG` or `info`. Safe to call more than once (tests do).
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        // Colour codes only for a person at a terminal, not in log files.
+        .with_ansi(std::io::stdout().is_terminal())
+        .try_init();
 }
 
 pub async fn trace_request(

@@ -76,7 +76,7 @@ impl JwksCache {
         Fut: Future<Output = Result<JwkSet, IdpError>>,
     {
         let asked_at = Instant::now();
-        let guard = {
+        let stale_key = {
             let state = self.read();
             let fresh = state
                 .fetched_at
@@ -86,17 +86,18 @@ impl JwksCache {
                 .is_none_or(|at| asked_at.duration_since(at) >= self.refetch_min);
             match state.get(kid) {
                 Some(key) if fresh || !may_fetch => return Ok(key),
-                // Stale but known: refresh if nobody else is, else use what we have.
-                Some(key) => match self.fetching.try_lock() {
-                    Ok(guard) => guard,
-                    Err(_) => return Ok(key),
-                },
+                // Stale but known: refresh unless somebody else is, then use what we have.
+                Some(key) => Some(key),
                 None if !may_fetch => return Err(self.missing(&state)),
-                None => {
-                    drop(state);
-                    self.fetching.lock().await
-                }
+                None => None,
             }
+        };
+        let guard = match stale_key {
+            None => self.fetching.lock().await,
+            Some(key) => match self.fetching.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => return Ok(key),
+            },
         };
         {
             // Someone fetched while we waited for the lock: use their result.

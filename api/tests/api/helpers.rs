@@ -26,6 +26,8 @@ pub struct TestApp {
     pub idp: String,
     pub emulator: EmulatorConfig,
     pub http: Client,
+    /// The API's environment variables, as a process would get them.
+    pub env: HashMap<String, String>,
     db_file: PathBuf,
 }
 
@@ -105,12 +107,17 @@ pub async fn spawn_stack(
         address,
         idp: running.base_url,
         emulator,
-        http: Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("http client"),
+        http: http_client(),
+        env: vars,
         db_file,
     }
+}
+
+fn http_client() -> Client {
+    Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
 }
 
 pub fn client<'a>(config: &'a EmulatorConfig, name: &str) -> &'a ClientConfig {
@@ -161,6 +168,18 @@ pub async fn assert_unauthorized(response: Response, expected: &str) {
 }
 
 impl TestApp {
+    /// The same emulator, with requests going to another API at `address`.
+    pub fn for_api_at(&self, address: String) -> TestApp {
+        TestApp {
+            address,
+            idp: self.idp.clone(),
+            emulator: self.emulator.clone(),
+            http: http_client(),
+            env: self.env.clone(),
+            db_file: PathBuf::new(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

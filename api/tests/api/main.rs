@@ -4,5 +4,6 @@ mod attacks;
 mod auth;
 mod helpers;
 mod http;
+mod logs;
 mod refresh;
 mod stats;

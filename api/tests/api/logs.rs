@@ -1,0 +1,134 @@
+//! No token, code, verifier or client secret reaches a log line: the real
+//! `api` binary runs at debug level through sign-in, refresh and sign-out,
+//! and its whole output is searched for every secret it handled.
+
+use crate::helpers::*;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use shared::headers::ACCESS_TOKEN;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+struct ApiProcess {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Drop for ApiProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ApiProcess {
+    /// Starts the binary and waits for the line that names its port.
+    fn start(app: &TestApp) -> (Self, u16) {
+        let dir = std::env::temp_dir();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_api"))
+            .env_clear()
+            .envs(&app.env)
+            .env("RUST_LOG", "debug")
+            // No .env in the temp dir: only the variables above apply.
+            .current_dir(&dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("api binary starts");
+        let (sender, lines) = mpsc::channel();
+        for stream in [
+            Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>,
+            Box::new(child.stderr.take().expect("stderr")),
+        ] {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = sender.send(line);
+                }
+            });
+        }
+        let process = Self { child, lines };
+        let port = loop {
+            let line = process
+                .lines
+                .recv_timeout(Duration::from_secs(30))
+                .expect("the API logs its start");
+            if let Some(port) = line.contains("API starting").then(|| port_of(&line)).flatten() {
+                break port;
+            }
+        };
+        (process, port)
+    }
+
+    fn output(&self) -> Vec<String> {
+        std::thread::sleep(Duration::from_millis(300));
+        self.lines.try_iter().collect()
+    }
+}
+
+fn port_of(line: &str) -> Option<u16> {
+    let rest = &line[line.find("port=")? + 5..];
+    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+}
+
+#[actix_web::test]
+async fn no_secret_reaches_the_logs() {
+    let stack = spawn_app_with(&[("PORT", "0")]).await;
+    let (process, port) = ApiProcess::start(&stack);
+    let app = stack.for_api_at(format!("http://127.0.0.1:{port}"));
+    let mut secrets = vec![app.env["COGNITO_CLIENT_SECRET"].clone()];
+
+    let (code, verifier) = app.code_for(ADMIN).await;
+    secrets.extend([code.clone(), verifier.clone()]);
+    let response = app.exchange(&code, &verifier, REDIRECT_URI).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let tokens: shared::dto::Tokens = response.json().await.expect("tokens");
+    let replay = app.exchange(&code, &verifier, REDIRECT_URI).await;
+    assert_eq!(replay.status(), StatusCode::BAD_REQUEST);
+    let refresh = tokens.refresh_token.clone().expect("refresh token");
+    secrets.extend([tokens.access_token.clone(), refresh.clone()]);
+    secrets.extend(tokens.id_token.clone());
+    assert_eq!(app.get("/user", Some(&tokens.access_token)).await.status(), StatusCode::OK);
+
+    app.set_access_token_secs(2).await;
+    let short = app.sign_in(USER).await;
+    let short_refresh = short.refresh_token.clone().expect("refresh token");
+    secrets.extend([short.access_token.clone(), short_refresh.clone()]);
+    actix_web::rt::time::sleep(Duration::from_millis(3100)).await;
+    let refreshed = app
+        .get_with_refresh("/stats", &short.access_token, &short_refresh)
+        .await;
+    assert_eq!(refreshed.status(), StatusCode::OK);
+    let new_access = refreshed.headers()[ACCESS_TOKEN].to_str().expect("ascii").to_owned();
+    secrets.push(new_access.clone());
+    let explicit = app
+        .send_json(Method::POST, "/auth/refresh", None, &json!({"refreshToken": refresh}))
+        .await;
+    assert_eq!(explicit.status(), StatusCode::OK);
+    let signout = app
+        .send_json(
+            Method::POST,
+            "/auth/signout",
+            Some(&new_access),
+            &json!({"refreshToken": short_refresh}),
+        )
+        .await;
+    assert_eq!(signout.status(), StatusCode::NO_CONTENT);
+
+    let output = process.output();
+    assert!(
+        output.iter().filter(|l| l.contains("request done")).count() >= 7,
+        "the API logged its requests: {output:#?}"
+    );
+    for line in &output {
+        for secret in &secrets {
+            // Tokens are long; a 16-character slice of one is enough to leak it.
+            assert!(
+                !line.contains(secret.get(..16).unwrap_or(secret)),
+                "a secret reached the log: {line}"
+            );
+        }
+    }
+}
