@@ -1,5 +1,7 @@
-//! Project automation: `cargo xtask dev` runs the stack, `cargo xtask test` runs every check.
+//! Project automation: `cargo xtask dev` runs the stack, `cargo xtask test` runs every
+//! check, `cargo xtask bench` measures.
 
+mod bench;
 mod dev;
 mod test;
 
@@ -15,16 +17,19 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Start the development stack (today: the Cognito emulator on :9229).
+    /// Start the development stack: the Cognito emulator on :9229 and the API on :8000.
     Dev,
     /// fmt --check, clippy -D warnings, and every test; ends with "N passed, N failed".
     Test,
+    /// Micro-benchmarks (token validation cost), in an optimised build.
+    Bench,
 }
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Dev => dev::run(),
         Command::Test => test::run(),
+        Command::Bench => bench::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

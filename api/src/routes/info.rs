@@ -1,6 +1,8 @@
 //! Liveness and what is serving.
 
+use actix_web::http::header;
 use actix_web::web::Json;
+use actix_web::HttpResponse;
 use shared::dto::{Health, ServerInfo};
 
 #[utoipa::path(get, path = "/healthz", tag = "info",
@@ -21,4 +23,11 @@ pub async fn server() -> Json<ServerInfo> {
         repo: env!("CARGO_PKG_REPOSITORY").into(),
         docs: "/docs/".into(),
     })
+}
+
+/// `/docs` → `/docs/`, where Swagger UI lives.
+pub async fn docs_redirect() -> HttpResponse {
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
 }

@@ -13,6 +13,7 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/healthz").route(web::get().to(info::health)))
         .service(web::resource("/info/server").route(web::get().to(info::server)))
+        .service(web::resource("/docs").route(web::get().to(info::docs_redirect)))
         .service(web::resource("/auth/config").route(web::get().to(auth::config)))
         .service(web::resource("/auth/token").route(web::post().to(auth::token)))
         .service(web::resource("/auth/refresh").route(web::post().to(auth::refresh)))

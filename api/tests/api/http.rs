@@ -156,6 +156,9 @@ async fn openapi_document_and_swagger_ui_are_served() {
         assert!(doc["paths"][path].is_object(), "{path} documented");
     }
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    let bare = app.get("/docs", None).await;
+    assert_eq!(bare.status(), StatusCode::FOUND);
+    assert_eq!(bare.headers()["location"], "/docs/");
     let ui = app.get("/docs/", None).await;
     assert_eq!(ui.status(), StatusCode::OK);
     assert!(
