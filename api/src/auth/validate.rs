@@ -78,6 +78,8 @@ pub struct TokenValidator {
     leeway: u64,
     keys: JwksCache,
     verified: Cache<TokenHash, Arc<AccessClaims>>,
+    /// Access tokens signed out through this API, until they would have expired.
+    revoked: Cache<TokenHash, Arc<AccessClaims>>,
 }
 
 /// A verified token stays cached until `exp + leeway`.
@@ -109,12 +111,24 @@ impl TokenValidator {
                 .max_capacity(VERIFIED_CAPACITY)
                 .expire_after(UntilExpiry { leeway })
                 .build(),
+            revoked: Cache::builder()
+                .max_capacity(VERIFIED_CAPACITY)
+                .expire_after(UntilExpiry { leeway })
+                .build(),
         }
     }
 
     /// Seeds the key cache (benchmarks, tests).
     pub fn store_keys(&self, set: &JwkSet) {
         self.keys.store(set);
+    }
+
+    /// Refuses `token` from now on (it was signed out). A JWT stays valid by its
+    /// signature until `exp`; this instance at least stops accepting it.
+    pub fn revoke(&self, token: &str, claims: Arc<AccessClaims>) {
+        let hash = token_hash(token);
+        self.verified.invalidate(&hash);
+        self.revoked.insert(hash, claims);
     }
 
     /// Forgets remembered tokens (benchmarks measure the first-time cost with it).
@@ -133,6 +147,9 @@ impl TokenValidator {
         Fut: Future<Output = Result<JwkSet, IdpError>>,
     {
         let hash = token_hash(token);
+        if self.revoked.contains_key(&hash) {
+            return Err(TokenError::Invalid("the access token was signed out"));
+        }
         if let Some(claims) = self.verified.get(&hash) {
             return self.check_expiry(claims);
         }

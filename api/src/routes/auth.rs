@@ -8,6 +8,7 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use actix_web::web::{Data, Json};
 use actix_web::HttpResponse;
+use secrecy::ExposeSecret;
 use shared::dto::{AuthConfig, RefreshTokenBody, TokenRequest, Tokens};
 use shared::ErrorBody;
 
@@ -119,6 +120,8 @@ pub async fn signout(
                 ApiError::BadRequest(format!("Cognito refused to revoke the token: {error}"))
             }
         })?;
+    auth.validator
+        .revoke(user.access_token.expose_secret(), user.claims.clone());
     tracing::info!("signed out; refresh token revoked");
     Ok(HttpResponse::NoContent().finish())
 }

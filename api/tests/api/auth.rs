@@ -207,7 +207,27 @@ async fn sign_out_revokes_the_refresh_token_and_its_access_tokens() {
         )
         .await;
     assert_unauthorized(refresh, "session_expired").await;
-    // userInfo knows the access token was revoked, so /user refuses it.
+    // The access token used to sign out is refused from now on.
+    let stats = app.get("/stats", Some(&tokens.access_token)).await;
+    assert_unauthorized(stats, "invalid_token").await;
+}
+
+#[actix_web::test]
+async fn user_refuses_an_access_token_cognito_revoked() {
+    let app = spawn_app().await;
+    let tokens = app.sign_in(USER).await;
+    // Revoked at Cognito directly (another API instance, another tab's sign-out):
+    // a local JWT check cannot know, but userInfo does.
+    let app_a = app.app_a();
+    let revoked = app
+        .http
+        .post(format!("{}/oauth2/revoke", app.idp))
+        .basic_auth(&app_a.id, app_a.secret.as_deref())
+        .form(&[("token", tokens.refresh_token.as_deref().expect("refresh token"))])
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(revoked.status(), StatusCode::OK);
     let user = app.get("/user", Some(&tokens.access_token)).await;
     assert_unauthorized(user, "invalid_token").await;
 }
