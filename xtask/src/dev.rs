@@ -85,7 +85,10 @@ pub fn run() -> Result<(), String> {
         .env("COGNITO_ENDPOINT", &endpoint)
         .env("COGNITO_POOL_ID", &pool.pool.id)
         .env("COGNITO_CLIENT_ID", &app_a.id)
-        .env("COGNITO_CLIENT_SECRET", app_a.secret.as_deref().unwrap_or_default())
+        .env(
+            "COGNITO_CLIENT_SECRET",
+            app_a.secret.as_deref().unwrap_or_default(),
+        )
         .env("UI_ORIGINS", UI_ORIGIN)
         .current_dir(&root)
         .spawn()
@@ -94,7 +97,9 @@ pub fn run() -> Result<(), String> {
 
     println!();
     println!("Cognito emulator: {endpoint}  (hosted UI, OAuth2 endpoints, JWKS)");
-    println!("API:              http://localhost:{API_PORT}  (docs: http://localhost:{API_PORT}/docs/)");
+    println!(
+        "API:              http://localhost:{API_PORT}  (docs: http://localhost:{API_PORT}/docs/)"
+    );
     println!("Development users (emulator/dev.toml, fixtures only):");
     println!("  admin@example.com / Admin-Passw0rd!  (group admin)");
     println!("  user@example.com  / User-Passw0rd!");

@@ -25,7 +25,7 @@ async fn sign_in_then_read_stats_and_user() {
     let app = spawn_app().await;
     let tokens = app.sign_in(USER).await;
     assert_eq!(tokens.token_type, "Bearer");
-    assert!(tokens.id_token.is_some() && tokens.refresh_token.is_some());
+    assert!(tokens.id_token.is_some() & tokens.refresh_token.is_some());
     assert!(tokens.expires_in > 3000, "{}", tokens.expires_in);
 
     let stats = app.get("/stats", Some(&tokens.access_token)).await;
@@ -151,14 +151,7 @@ async fn explicit_refresh_returns_a_new_access_token() {
     let app = spawn_app().await;
     let tokens = app.sign_in(USER).await;
     let refresh_token = tokens.refresh_token.expect("refresh token");
-    let response = app
-        .send_json(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            &json!({"refreshToken": refresh_token}),
-        )
-        .await;
+    let response = app.refresh_explicitly(&refresh_token).await;
     assert_eq!(response.status(), StatusCode::OK);
     let refreshed: Tokens = response.json().await.expect("json");
     assert_ne!(refreshed.access_token, tokens.access_token);
@@ -171,14 +164,7 @@ async fn explicit_refresh_returns_a_new_access_token() {
 #[actix_web::test]
 async fn explicit_refresh_with_a_bad_token_is_session_expired() {
     let app = spawn_app().await;
-    let response = app
-        .send_json(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            &json!({"refreshToken": "not-a-refresh-token"}),
-        )
-        .await;
+    let response = app.refresh_explicitly("not-a-refresh-token").await;
     assert_unauthorized(response, "session_expired").await;
 }
 
@@ -187,25 +173,11 @@ async fn sign_out_revokes_the_refresh_token_and_its_access_tokens() {
     let app = spawn_app().await;
     let tokens = app.sign_in(USER).await;
     let refresh_token = tokens.refresh_token.expect("refresh token");
-    let response = app
-        .send_json(
-            Method::POST,
-            "/auth/signout",
-            Some(&tokens.access_token),
-            &json!({"refreshToken": refresh_token}),
-        )
-        .await;
+    let response = app.sign_out(&tokens.access_token, &refresh_token).await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
     assert_eq!(app.counters().await["revoke"], 1);
 
-    let refresh = app
-        .send_json(
-            Method::POST,
-            "/auth/refresh",
-            None,
-            &json!({"refreshToken": refresh_token}),
-        )
-        .await;
+    let refresh = app.refresh_explicitly(&refresh_token).await;
     assert_unauthorized(refresh, "session_expired").await;
     // The access token used to sign out is refused from now on.
     let stats = app.get("/stats", Some(&tokens.access_token)).await;
@@ -223,7 +195,10 @@ async fn user_refuses_an_access_token_cognito_revoked() {
         .http
         .post(format!("{}/oauth2/revoke", app.idp))
         .basic_auth(&app_a.id, app_a.secret.as_deref())
-        .form(&[("token", tokens.refresh_token.as_deref().expect("refresh token"))])
+        .form(&[(
+            "token",
+            tokens.refresh_token.as_deref().expect("refresh token"),
+        )])
         .send()
         .await
         .expect("revoke");

@@ -247,6 +247,20 @@ impl TestApp {
         response.json().await.expect("tokens")
     }
 
+    /// `POST /auth/refresh`.
+    pub async fn refresh_explicitly(&self, refresh_token: &str) -> Response {
+        let body = json!({"refreshToken": refresh_token});
+        self.send_json(Method::POST, "/auth/refresh", None, &body)
+            .await
+    }
+
+    /// `POST /auth/signout` with the access token, revoking the refresh token.
+    pub async fn sign_out(&self, access_token: &str, refresh_token: &str) -> Response {
+        let body = json!({"refreshToken": refresh_token});
+        self.send_json(Method::POST, "/auth/signout", Some(access_token), &body)
+            .await
+    }
+
     /// GET with an access token and a refresh token.
     pub async fn get_with_refresh(&self, path: &str, access: &str, refresh: &str) -> Response {
         self.request(Method::GET, path, Some(access))

@@ -3,8 +3,7 @@
 //! and its whole output is searched for every secret it handled.
 
 use crate::helpers::*;
-use reqwest::{Method, StatusCode};
-use serde_json::json;
+use reqwest::StatusCode;
 use shared::headers::ACCESS_TOKEN;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -55,7 +54,11 @@ impl ApiProcess {
                 .lines
                 .recv_timeout(Duration::from_secs(30))
                 .expect("the API logs its start");
-            if let Some(port) = line.contains("API starting").then(|| port_of(&line)).flatten() {
+            if let Some(port) = line
+                .contains("API starting")
+                .then(|| port_of(&line))
+                .flatten()
+            {
                 break port;
             }
         };
@@ -70,7 +73,10 @@ impl ApiProcess {
 
 fn port_of(line: &str) -> Option<u16> {
     let rest = &line[line.find("port=")? + 5..];
-    rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
 }
 
 #[actix_web::test]
@@ -90,7 +96,10 @@ async fn no_secret_reaches_the_logs() {
     let refresh = tokens.refresh_token.clone().expect("refresh token");
     secrets.extend([tokens.access_token.clone(), refresh.clone()]);
     secrets.extend(tokens.id_token.clone());
-    assert_eq!(app.get("/user", Some(&tokens.access_token)).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/user", Some(&tokens.access_token)).await.status(),
+        StatusCode::OK
+    );
 
     app.set_access_token_secs(2).await;
     let short = app.sign_in(USER).await;
@@ -101,20 +110,14 @@ async fn no_secret_reaches_the_logs() {
         .get_with_refresh("/stats", &short.access_token, &short_refresh)
         .await;
     assert_eq!(refreshed.status(), StatusCode::OK);
-    let new_access = refreshed.headers()[ACCESS_TOKEN].to_str().expect("ascii").to_owned();
+    let new_access = refreshed.headers()[ACCESS_TOKEN]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
     secrets.push(new_access.clone());
-    let explicit = app
-        .send_json(Method::POST, "/auth/refresh", None, &json!({"refreshToken": refresh}))
-        .await;
+    let explicit = app.refresh_explicitly(&refresh).await;
     assert_eq!(explicit.status(), StatusCode::OK);
-    let signout = app
-        .send_json(
-            Method::POST,
-            "/auth/signout",
-            Some(&new_access),
-            &json!({"refreshToken": short_refresh}),
-        )
-        .await;
+    let signout = app.sign_out(&new_access, &short_refresh).await;
     assert_eq!(signout.status(), StatusCode::NO_CONTENT);
 
     let output = process.output();

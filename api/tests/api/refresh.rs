@@ -141,14 +141,7 @@ async fn revoked_refresh_token_is_session_expired() {
     app.set_access_token_secs(2).await;
     let tokens = app.sign_in(USER).await;
     let refresh = tokens.refresh_token.expect("refresh token");
-    let signout = app
-        .send_json(
-            Method::POST,
-            "/auth/signout",
-            Some(&tokens.access_token),
-            &json!({"refreshToken": refresh}),
-        )
-        .await;
+    let signout = app.sign_out(&tokens.access_token, &refresh).await;
     assert_eq!(signout.status(), StatusCode::NO_CONTENT);
     actix_web::rt::time::sleep(Duration::from_millis(3100)).await;
     let response = app
