@@ -14,7 +14,7 @@ pub struct Settings {
     pub cognito: CognitoSettings,
     /// Exact origins (`scheme://host[:port]`) of the UIs: the CORS allowlist.
     pub ui_origins: Vec<String>,
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     pub jwt_leeway: Duration,
     pub jwks_ttl: Duration,
     pub jwks_refetch_min: Duration,
@@ -151,14 +151,49 @@ impl Settings {
             port: vars.parsed("PORT", 8000, "a port number (0-65535)")?,
             cognito,
             ui_origins,
-            database_url: vars
-                .optional("DATABASE_URL")
-                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            database_url: DatabaseUrl(
+                vars.optional("DATABASE_URL")
+                    .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            ),
             jwt_leeway: vars.seconds("JWT_LEEWAY_SECS", 30)?,
             jwks_ttl: vars.seconds("JWKS_TTL_SECS", 3600)?,
             jwks_refetch_min: vars.seconds("JWKS_REFETCH_MIN_SECS", 30)?,
             idp_timeout: vars.seconds("IDP_TIMEOUT_SECS", 5)?,
         })
+    }
+}
+
+/// A database URL; `Debug` and `Display` hide its password.
+#[derive(Clone)]
+pub struct DatabaseUrl(String);
+
+impl DatabaseUrl {
+    /// The URL with its password, for connecting only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&redact_password(&self.0))
+    }
+}
+
+impl std::fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", redact_password(&self.0))
+    }
+}
+
+/// A URL fit for a log line: the password replaced.
+pub fn redact_password(url: &str) -> String {
+    match Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -364,8 +399,25 @@ mod tests {
     }
 
     #[test]
-    fn secret_is_redacted_in_debug_output() {
-        let s = settings(&EMULATOR).expect("valid");
-        assert!(!format!("{s:?}").contains("\"secret\""));
+    fn secrets_are_redacted_in_debug_output() {
+        let mut vars = EMULATOR.to_vec();
+        vars.push(("DATABASE_URL", "postgres://kpi:hunter2@db:5432/kpi"));
+        let s = settings(&vars).expect("valid");
+        let debug = format!("{s:?}");
+        assert!(!debug.contains("\"secret\""), "{debug}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert_eq!(s.database_url.to_string(), "postgres://kpi:***@db:5432/kpi");
+        assert_eq!(
+            s.database_url.expose(),
+            "postgres://kpi:hunter2@db:5432/kpi"
+        );
+    }
+
+    #[test]
+    fn passwords_are_redacted_from_database_urls() {
+        assert_eq!(
+            redact_password("sqlite://data/kpi.db?mode=rwc"),
+            "sqlite://data/kpi.db?mode=rwc"
+        );
     }
 }

@@ -5,7 +5,7 @@ use crate::auth::AuthState;
 use crate::config::Settings;
 use crate::error::{extractors, json_error_fallback};
 use crate::openapi::ApiDoc;
-use crate::store::{redact_password, StatsStore, StoreError};
+use crate::store::{StatsStore, StoreError};
 use crate::{routes, telemetry};
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle};
@@ -54,7 +54,7 @@ impl Application {
         settings: Settings,
         listener: TcpListener,
     ) -> Result<Self, StartError> {
-        let store = StatsStore::connect(&settings.database_url).await?;
+        let store = StatsStore::connect(settings.database_url.expose()).await?;
         if store.seed_if_new().await? {
             tracing::info!("new database: seeded two years of sales, cost and revenue");
         }
@@ -62,7 +62,7 @@ impl Application {
         tracing::info!(
             port,
             issuer = %settings.cognito.issuer,
-            database = %redact_password(&settings.database_url),
+            database = %settings.database_url,
             ui_origins = ?settings.ui_origins,
             "API starting"
         );
@@ -86,10 +86,11 @@ impl Application {
                 .configure(routes::configure)
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
                 .default_service(web::to(routes::not_found))
+                // Every response, 401s included, carries CORS headers.
+                .wrap(cors(&settings.ui_origins))
+                // Outside CORS, so that its refusals are JSON too (headers are kept).
                 .wrap(ErrorHandlers::new().default_handler(json_error_fallback))
                 .wrap(from_fn(telemetry::trace_request))
-                // Outermost, so that every response, 401s included, carries CORS headers.
-                .wrap(cors(&settings.ui_origins))
         })
         .listen(listener)?
         .run();

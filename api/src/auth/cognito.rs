@@ -31,14 +31,23 @@ impl IdpError {
     }
 }
 
-/// What the token endpoint returns.
-#[derive(Debug, Clone, Deserialize)]
+/// What the token endpoint returns. `Debug` shows no token.
+#[derive(Clone, Deserialize)]
 pub struct TokenResponse {
     pub access_token: String,
     pub id_token: Option<String>,
     pub refresh_token: Option<String>,
     pub expires_in: u64,
     pub token_type: String,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("expires_in", &self.expires_in)
+            .field("token_type", &self.token_type)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The claims of userInfo the API uses.

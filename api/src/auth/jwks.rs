@@ -6,7 +6,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::DecodingKey;
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, thiserror::Error)]
@@ -28,13 +28,30 @@ pub struct JwksCache {
 #[derive(Default)]
 struct KeySet {
     keys: HashMap<String, Arc<DecodingKey>>,
+    /// Last successful fetch.
     fetched_at: Option<Instant>,
-    attempted_at: Option<Instant>,
+    /// Last fetch that finished, successful or not.
+    finished_at: Option<Instant>,
+    last_error: Option<IdpError>,
 }
 
 impl KeySet {
     fn get(&self, kid: &str) -> Option<Arc<DecodingKey>> {
         self.keys.get(kid).cloned()
+    }
+
+    fn replace(&mut self, set: &JwkSet) {
+        self.keys = set
+            .keys
+            .iter()
+            .filter_map(|jwk| {
+                let kid = jwk.common.key_id.clone()?;
+                let key = DecodingKey::from_jwk(jwk).ok()?;
+                Some((kid, Arc::new(key)))
+            })
+            .collect();
+        self.fetched_at = Some(Instant::now());
+        self.last_error = None;
     }
 }
 
@@ -55,18 +72,11 @@ impl JwksCache {
 
     /// Replaces the cached keys with `set` (keys it cannot use are skipped).
     pub fn store(&self, set: &JwkSet) {
-        let keys = set
-            .keys
-            .iter()
-            .filter_map(|jwk| {
-                let kid = jwk.common.key_id.clone()?;
-                let key = DecodingKey::from_jwk(jwk).ok()?;
-                Some((kid, Arc::new(key)))
-            })
-            .collect();
-        let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-        state.keys = keys;
-        state.fetched_at = Some(Instant::now());
+        self.write().replace(set);
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, KeySet> {
+        self.state.write().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The decoding key for `kid`, fetching the JWKS with `fetch` when needed.
@@ -81,18 +91,21 @@ impl JwksCache {
             let fresh = state
                 .fetched_at
                 .is_some_and(|at| asked_at.duration_since(at) < self.ttl);
-            let may_fetch = state
-                .attempted_at
-                .is_none_or(|at| asked_at.duration_since(at) >= self.refetch_min);
+            // Throttle refetches only once we have keys: without any, every
+            // request needs the JWKS host anyway (and they queue on one fetch).
+            let throttled = state.fetched_at.is_some()
+                && state
+                    .finished_at
+                    .is_some_and(|at| asked_at.duration_since(at) < self.refetch_min);
             match state.get(kid) {
-                Some(key) if fresh || !may_fetch => return Ok(key),
+                Some(key) if fresh || throttled => return Ok(key),
                 // Stale but known: refresh unless somebody else is, then use what we have.
                 Some(key) => Some(key),
-                None if !may_fetch => return Err(self.missing(&state)),
+                None if throttled => return Err(KeyError::UnknownKid),
                 None => None,
             }
         };
-        let guard = match stale_key {
+        let _fetching = match stale_key {
             None => self.fetching.lock().await,
             Some(key) => match self.fetching.try_lock() {
                 Ok(guard) => guard,
@@ -100,39 +113,33 @@ impl JwksCache {
             },
         };
         {
-            // Someone fetched while we waited for the lock: use their result.
+            // A fetch finished while we waited for the lock: its outcome is ours.
             let state = self.read();
-            if state.attempted_at.is_some_and(|at| at >= asked_at) {
-                return state.get(kid).ok_or_else(|| self.missing(&state));
+            if state.finished_at.is_some_and(|at| at >= asked_at) {
+                return state.get(kid).ok_or_else(|| missing(&state));
             }
         }
-        self.state
-            .write()
-            .unwrap_or_else(|e| e.into_inner())
-            .attempted_at = Some(Instant::now());
         let fetched = fetch().await;
-        drop(guard);
+        // Still holding `_fetching`, so waiters see this outcome when they get the lock.
+        let mut state = self.write();
         match fetched {
-            Ok(set) => self.store(&set),
+            Ok(set) => state.replace(&set),
             Err(e) => {
-                tracing::warn!(error = %e, "JWKS refetch failed; keeping the cached keys");
-                let state = self.read();
-                if state.fetched_at.is_none() {
-                    return Err(KeyError::Unavailable(e));
-                }
+                tracing::warn!(error = %e, "JWKS fetch failed; keeping the cached keys");
+                state.last_error = Some(e);
             }
         }
-        let state = self.read();
-        state.get(kid).ok_or_else(|| self.missing(&state))
+        state.finished_at = Some(Instant::now());
+        state.get(kid).ok_or_else(|| missing(&state))
     }
+}
 
-    fn missing(&self, state: &KeySet) -> KeyError {
-        if state.fetched_at.is_none() {
-            KeyError::Unavailable(IdpError::Unavailable(
-                "the pool's JWKS has not been fetched yet".into(),
-            ))
-        } else {
-            KeyError::UnknownKid
-        }
+fn missing(state: &KeySet) -> KeyError {
+    match (&state.fetched_at, &state.last_error) {
+        (Some(_), _) => KeyError::UnknownKid,
+        (None, Some(error)) => KeyError::Unavailable(error.clone()),
+        (None, None) => KeyError::Unavailable(IdpError::Unavailable(
+            "the pool's JWKS has not been fetched yet".into(),
+        )),
     }
 }

@@ -4,7 +4,7 @@
 
 use super::cognito::IdpClient;
 use super::refresh::Refreshed;
-use super::validate::{AccessClaims, TokenError};
+use super::validate::{unix_now, AccessClaims, TokenError};
 use super::{AuthState, ADMIN_GROUP};
 use crate::error::ApiError;
 use actix_web::body::{EitherBody, MessageBody};
@@ -103,18 +103,35 @@ async fn establish(
         ));
     };
     let token = bearer_token(req)?;
+    let refresh_token = header_value(req, headers::REFRESH_TOKEN);
     match auth.validate(token, idp).await {
-        Ok(claims) => Ok((user(claims, token), None)),
-        Err(TokenError::Expired(expired)) => {
-            let refresh_token =
-                header_value(req, headers::REFRESH_TOKEN).ok_or(ApiError::TokenExpired)?;
-            let refreshed = auth.refresh(refresh_token, idp, Some(&expired.sub)).await?;
-            tracing::info!(sub = %expired.sub, "access token refreshed server-side");
-            let user = user(refreshed.claims.clone(), &refreshed.tokens.access_token);
-            Ok((user, Some(refreshed)))
+        // Past `exp` but inside the clock-skew leeway: renew now when we can;
+        // if Cognito is down, the token still serves until the leeway ends.
+        Ok(claims) if claims.exp < unix_now() && refresh_token.is_some() => {
+            match renew(auth, idp, refresh_token, &claims).await {
+                Ok(renewed) => Ok(renewed),
+                Err(ApiError::IdpUnavailable(_)) => Ok((user(claims, token), None)),
+                Err(other) => Err(other),
+            }
         }
+        Ok(claims) => Ok((user(claims, token), None)),
+        Err(TokenError::Expired(expired)) => renew(auth, idp, refresh_token, &expired).await,
         Err(other) => Err(other.into()),
     }
+}
+
+/// Refreshes an expired token of `old`'s user with the request's refresh token.
+async fn renew(
+    auth: &AuthState,
+    idp: &IdpClient,
+    refresh_token: Option<&str>,
+    old: &AccessClaims,
+) -> Result<(AuthenticatedUser, Option<Arc<Refreshed>>), ApiError> {
+    let refresh_token = refresh_token.ok_or(ApiError::TokenExpired)?;
+    let refreshed = auth.refresh(refresh_token, idp, Some(&old.sub)).await?;
+    tracing::info!(sub = %old.sub, "access token refreshed server-side");
+    let user = user(refreshed.claims.clone(), &refreshed.tokens.access_token);
+    Ok((user, Some(refreshed)))
 }
 
 fn user(claims: Arc<AccessClaims>, token: &str) -> AuthenticatedUser {

@@ -13,11 +13,15 @@ use cognito::{IdpClient, IdpError, UserInfo};
 use jwks::JwksCache;
 use moka::future::Cache;
 use refresh::{RefreshError, RefreshGate, Refreshed};
+use secrecy::ExposeSecret;
 use std::sync::Arc;
 use std::time::Duration;
 use validate::{token_hash, AccessClaims, TokenError, TokenHash, TokenValidator};
 
 pub use middleware::{authenticate, AdminUser, AuthenticatedUser};
+
+/// How long a userInfo answer is reused for the same access token.
+const USER_INFO_TTL: Duration = Duration::from_secs(60);
 
 /// The group whose members may change statistics.
 pub const ADMIN_GROUP: &str = "admin";
@@ -26,7 +30,8 @@ pub const ADMIN_GROUP: &str = "admin";
 pub struct AuthState {
     pub validator: TokenValidator,
     refresh: RefreshGate,
-    /// userInfo answers per access token, for as long as the token lives.
+    /// userInfo answers per access token, briefly: a revocation at Cognito
+    /// shows on `GET /user` within this time.
     user_info: Cache<TokenHash, Arc<UserInfo>>,
 }
 
@@ -43,7 +48,7 @@ impl AuthState {
             refresh: RefreshGate::default(),
             user_info: Cache::builder()
                 .max_capacity(10_000)
-                .time_to_live(Duration::from_secs(3600))
+                .time_to_live(USER_INFO_TTL)
                 .build(),
         }
     }
@@ -83,10 +88,22 @@ impl AuthState {
         Ok(refreshed)
     }
 
-    /// Revokes at Cognito and forgets any cached refresh result for the token.
-    pub async fn revoke(&self, refresh_token: &str, idp: &IdpClient) -> Result<(), IdpError> {
+    /// Signs out: this instance refuses the caller's access token from now on
+    /// (whatever Cognito answers), Cognito revokes the refresh token, and a
+    /// cached refresh result for it is dropped (after the revoke, so that a
+    /// refresh in flight cannot put it back).
+    pub async fn sign_out(
+        &self,
+        user: &AuthenticatedUser,
+        refresh_token: &str,
+        idp: &IdpClient,
+    ) -> Result<(), IdpError> {
+        let access_token = user.access_token.expose_secret();
+        self.validator.revoke(access_token, user.claims.clone());
+        self.user_info.invalidate(&token_hash(access_token)).await;
+        let revoked = idp.revoke(refresh_token).await;
         self.refresh.forget(refresh_token).await;
-        idp.revoke(refresh_token).await
+        revoked
     }
 
     /// userInfo for a valid access token, asked of Cognito once per token.

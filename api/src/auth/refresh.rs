@@ -59,11 +59,15 @@ pub enum RefreshError {
 impl From<IdpError> for RefreshError {
     fn from(e: IdpError) -> Self {
         match e {
-            e if e.is_invalid_grant() => Self::SessionExpired,
             IdpError::Unavailable(detail) => Self::Unavailable(detail),
-            refused @ IdpError::Refused { .. } => {
-                Self::Internal(format!("refresh refused: {refused}; check the app client"))
+            // Our credentials are wrong: a misconfiguration, not the caller's fault.
+            IdpError::Refused { ref error, .. }
+                if error == "invalid_client" || error == "unauthorized_client" =>
+            {
+                Self::Internal(format!("refresh refused: {e}; check the app client"))
             }
+            // invalid_grant, invalid_request (a malformed token), ...: this refresh token is done.
+            IdpError::Refused { .. } => Self::SessionExpired,
         }
     }
 }

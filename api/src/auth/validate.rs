@@ -7,6 +7,7 @@ use super::jwks::{JwksCache, KeyError};
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, Validation};
+use moka::policy::EvictionPolicy;
 use moka::sync::Cache;
 use moka::Expiry;
 use serde::Deserialize;
@@ -111,8 +112,10 @@ impl TokenValidator {
                 .max_capacity(VERIFIED_CAPACITY)
                 .expire_after(UntilExpiry { leeway })
                 .build(),
+            // LRU: a newly revoked token must always be admitted.
             revoked: Cache::builder()
                 .max_capacity(VERIFIED_CAPACITY)
+                .eviction_policy(EvictionPolicy::lru())
                 .expire_after(UntilExpiry { leeway })
                 .build(),
         }

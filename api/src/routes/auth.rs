@@ -8,7 +8,6 @@ use crate::config::Settings;
 use crate::error::ApiError;
 use actix_web::web::{Data, Json};
 use actix_web::HttpResponse;
-use secrecy::ExposeSecret;
 use shared::dto::{AuthConfig, RefreshTokenBody, TokenRequest, Tokens};
 use shared::ErrorBody;
 
@@ -109,7 +108,7 @@ pub async fn signout(
     body: Json<RefreshTokenBody>,
 ) -> Result<HttpResponse, ApiError> {
     let refresh_token = required_refresh_token(&body)?;
-    auth.revoke(refresh_token, &idp)
+    auth.sign_out(&user, refresh_token, &idp)
         .await
         .map_err(|e| match e {
             IdpError::Unavailable(detail) => ApiError::IdpUnavailable(detail),
@@ -120,8 +119,6 @@ pub async fn signout(
                 ApiError::BadRequest(format!("Cognito refused to revoke the token: {error}"))
             }
         })?;
-    auth.validator
-        .revoke(user.access_token.expose_secret(), user.claims.clone());
     tracing::info!("signed out; refresh token revoked");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,6 +1,7 @@
 //! `GET /user`: the caller, from the access token plus Cognito's userInfo.
 
 use crate::auth::cognito::{IdpClient, IdpError};
+use crate::auth::validate::unix_now;
 use crate::auth::{AuthState, AuthenticatedUser};
 use crate::error::ApiError;
 use actix_web::web::{Data, Json};
@@ -24,6 +25,10 @@ pub async fn profile(
     let email = match auth.user_info(token, &idp).await {
         Ok(info) => info.email.clone(),
         Err(e) => match &*e {
+            // Cognito counts expiry without our clock-skew leeway.
+            IdpError::Refused { status: 401, .. } if user.claims.exp <= unix_now() => {
+                return Err(ApiError::TokenExpired)
+            }
             // Revoked at sign-out: a local JWT check cannot know, userInfo does.
             IdpError::Refused { status: 401, .. } => {
                 return Err(ApiError::InvalidToken(

@@ -3,6 +3,7 @@
 
 mod seed;
 
+use crate::config::redact_password;
 use shared::dto::{KpiInput, KpiRecord};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
@@ -250,33 +251,5 @@ fn create_sqlite_dir(url: &str) -> Result<(), StoreError> {
             })
         }
         _ => Ok(()),
-    }
-}
-
-/// A database URL fit for a log line: the password replaced.
-pub fn redact_password(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_are_redacted_from_database_urls() {
-        assert_eq!(
-            redact_password("postgres://kpi:hunter2@db:5432/kpi"),
-            "postgres://kpi:***@db:5432/kpi"
-        );
-        assert_eq!(
-            redact_password("sqlite://data/kpi.db?mode=rwc"),
-            "sqlite://data/kpi.db?mode=rwc"
-        );
     }
 }

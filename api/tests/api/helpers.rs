@@ -239,6 +239,40 @@ impl TestApp {
         .await
     }
 
+    /// Tokens straight from the emulator's token endpoint, bypassing the API
+    /// (so the API has not seen them, nor fetched the JWKS for them).
+    pub async fn tokens_from_cognito(&self, user: (&str, &str)) -> Tokens {
+        let (code, verifier) = self.code_for(user).await;
+        let app_a = self.app_a();
+        let response = self
+            .http
+            .post(format!("{}/oauth2/token", self.idp))
+            .basic_auth(&app_a.id, app_a.secret.as_deref())
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code.as_str()),
+                ("redirect_uri", REDIRECT_URI),
+                ("code_verifier", verifier.as_str()),
+            ])
+            .send()
+            .await
+            .expect("token endpoint");
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.expect("json");
+        Tokens {
+            access_token: body["access_token"].as_str().expect("access").to_owned(),
+            id_token: body["id_token"].as_str().map(str::to_owned),
+            refresh_token: body["refresh_token"].as_str().map(str::to_owned),
+            expires_in: body["expires_in"].as_u64().expect("expires_in"),
+            token_type: body["token_type"].as_str().expect("type").to_owned(),
+        }
+    }
+
+    /// How many times the emulator served (or failed to serve) its JWKS.
+    pub async fn jwks_calls(&self) -> u64 {
+        self.counters().await["jwks"].as_u64().unwrap_or(0)
+    }
+
     /// The whole sign-in: hosted UI, then `POST /auth/token`.
     pub async fn sign_in(&self, user: (&str, &str)) -> Tokens {
         let (code, verifier) = self.code_for(user).await;

@@ -116,6 +116,23 @@ async fn cors_preflight_allows_the_ui_origin_and_the_refresh_header() {
 }
 
 #[actix_web::test]
+async fn a_refused_preflight_is_a_json_error() {
+    let app = spawn_app().await;
+    let response = app
+        .request(Method::OPTIONS, "/stats", None)
+        .header("origin", UI_ORIGIN)
+        .header("access-control-request-method", "GET")
+        .header("access-control-request-headers", "x-not-allowed")
+        .send()
+        .await
+        .expect("OPTIONS");
+    assert_eq!(
+        error_code(response).await,
+        (StatusCode::BAD_REQUEST, "bad_request".into())
+    );
+}
+
+#[actix_web::test]
 async fn a_401_carries_cors_headers_and_exposes_the_token_headers() {
     let app = spawn_app().await;
     let response = app

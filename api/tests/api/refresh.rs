@@ -198,10 +198,15 @@ async fn jwks_host_down_after_warm_up_keeps_validating() {
         StatusCode::OK
     );
     app.fault("jwks", json!({"status": 500})).await;
+    let calls = app.jwks_calls().await;
     let fresh = app.sign_in(ADMIN).await;
     assert_eq!(
         app.get("/stats", Some(&fresh.access_token)).await.status(),
         StatusCode::OK
+    );
+    assert!(
+        app.jwks_calls().await > calls,
+        "the stale cache tried the host"
     );
     app.fault("jwks", json!({"hangSecs": 10})).await;
     let another = app.sign_in(USER).await;
@@ -223,4 +228,47 @@ async fn jwks_host_down_before_any_fetch_is_idp_unavailable() {
         error_code(response).await,
         (StatusCode::SERVICE_UNAVAILABLE, "idp_unavailable".into())
     );
+}
+
+#[actix_web::test]
+async fn concurrent_first_requests_share_one_jwks_fetch() {
+    let app = spawn_app().await;
+    let tokens = app.tokens_from_cognito(USER).await;
+    assert_eq!(
+        app.jwks_calls().await,
+        0,
+        "the API has not needed its keys yet"
+    );
+    let responses = join_all((0..20).map(|_| app.get("/stats", Some(&tokens.access_token)))).await;
+    for response in &responses {
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    assert_eq!(app.jwks_calls().await, 1);
+}
+
+#[actix_web::test]
+async fn inside_the_leeway_a_token_serves_and_is_renewed_when_it_can_be() {
+    let app = spawn_app_with(&[("JWT_LEEWAY_SECS", "30")]).await;
+    let (expired, refresh) = expired_session(&app, USER).await;
+    // Past exp, inside the leeway, no refresh token: still accepted.
+    let response = app.get("/stats", Some(&expired)).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(header(&response, ACCESS_TOKEN), None);
+    // With a refresh token it is renewed right away.
+    let response = app.get_with_refresh("/stats", &expired, &refresh).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(header(&response, ACCESS_TOKEN).is_some());
+    // Cognito down: the token still serves until the leeway ends.
+    let admin = app.sign_in(ADMIN).await;
+    app.fault("token", json!({"status": 503})).await;
+    actix_web::rt::time::sleep(Duration::from_millis(3100)).await;
+    let response = app
+        .get_with_refresh(
+            "/stats",
+            &admin.access_token,
+            admin.refresh_token.as_deref().expect("refresh token"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(header(&response, ACCESS_TOKEN), None);
 }
