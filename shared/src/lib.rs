@@ -5,5 +5,6 @@
 pub mod dto;
 pub mod error;
 pub mod headers;
+pub mod rules;
 
 pub use error::{ErrorBody, ErrorCode};

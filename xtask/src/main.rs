@@ -4,6 +4,7 @@
 mod bench;
 mod dev;
 mod test;
+mod tools;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ enum Command {
     Test,
     /// Micro-benchmarks (token validation cost), in an optimised build.
     Bench,
+    /// Install what the UI build and browser tests need, if missing.
+    Tools,
 }
 
 fn main() -> ExitCode {
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         Command::Dev => dev::run(),
         Command::Test => test::run(),
         Command::Bench => bench::run(),
+        Command::Tools => tools::ensure_ui_build_tools().and_then(|()| tools::ensure_chromium()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

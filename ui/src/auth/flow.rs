@@ -1,0 +1,181 @@
+//! Sign-in and sign-out through Cognito's hosted UI: `state` + PKCE `S256`
+//! on the way out, `state` checked on the way back.
+
+use super::pkce::{random_url_safe, Pkce};
+use super::session::{self, safe_return_path, SignInAttempt};
+use crate::api::{self, client::ApiClient};
+use serde::Deserialize;
+use shared::dto::AuthConfig;
+
+/// `/signin` and `/signout` on this UI's own origin.
+pub fn redirect_uri() -> String {
+    format!("{}/signin", origin())
+}
+
+pub fn logout_uri() -> String {
+    format!("{}/signout", origin())
+}
+
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// The path (and query) the browser is on.
+pub fn current_path() -> String {
+    web_sys::window()
+        .map(|w| {
+            let location = w.location();
+            format!(
+                "{}{}",
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            )
+        })
+        .unwrap_or_else(|| "/".into())
+}
+
+/// Leaves the app for `url`.
+pub fn go_to(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(url);
+    }
+}
+
+pub fn authorize_url(
+    config: &AuthConfig,
+    redirect_uri: &str,
+    state: &str,
+    code_challenge: &str,
+) -> String {
+    let scope = config.scopes.join(" ");
+    let query = serde_urlencoded::to_string([
+        ("response_type", "code"),
+        ("client_id", config.client_id.as_str()),
+        ("redirect_uri", redirect_uri),
+        ("scope", scope.as_str()),
+        ("state", state),
+        ("code_challenge_method", "S256"),
+        ("code_challenge", code_challenge),
+    ])
+    .unwrap_or_default();
+    format!("{}?{query}", config.authorize_url)
+}
+
+pub fn logout_url(config: &AuthConfig, logout_uri: &str) -> String {
+    let query = serde_urlencoded::to_string([
+        ("client_id", config.client_id.as_str()),
+        ("logout_uri", logout_uri),
+    ])
+    .unwrap_or_default();
+    format!("{}?{query}", config.logout_url)
+}
+
+/// Prepares a sign-in (fresh `state` and verifier, remembered in this tab)
+/// and returns the hosted UI URL to go to.
+pub async fn prepare_sign_in(api: &ApiClient, return_to: &str) -> Result<String, String> {
+    let config = api::auth_config(api)
+        .await
+        .map_err(|e| format!("cannot start sign-in: {e}"))?;
+    let state = random_url_safe(24)?;
+    let pkce = Pkce::generate()?;
+    session::remember_attempt(
+        &state,
+        &SignInAttempt {
+            code_verifier: pkce.verifier.clone(),
+            return_to: safe_return_path(return_to),
+        },
+    )?;
+    Ok(authorize_url(&config, &redirect_uri(), &state, &pkce.challenge))
+}
+
+/// Revokes the refresh token through the API, clears the session, and returns
+/// Cognito's logout URL (or this app's `/signout` if the API is unreachable).
+pub async fn sign_out(api: &ApiClient) -> String {
+    if let Some(refresh) = session::load().and_then(|s| s.refresh_token) {
+        if let Err(e) = api::sign_out(api, &refresh).await {
+            web_sys::console::warn_1(&format!("sign-out at the API failed: {e}").into());
+        }
+    }
+    session::clear();
+    match api::auth_config(api).await {
+        Ok(config) => logout_url(&config, &logout_uri()),
+        Err(_) => "/signout".into(),
+    }
+}
+
+/// The query Cognito redirects back to `/signin` with.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
+pub struct CallbackQuery {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CallbackError {
+    /// Cognito redirected with `?error=`.
+    #[error("Cognito could not sign you in: {0}")]
+    Cognito(String),
+    /// No attempt of this tab has that `state`: forged, replayed or stale.
+    #[error("this sign-in response does not match a sign-in started here (state mismatch)")]
+    StateMismatch,
+    #[error("the sign-in response carries no code")]
+    MissingCode,
+}
+
+/// Checks a callback against this tab's attempts; the attempt is used up either way.
+pub fn accept_callback(
+    query: &CallbackQuery,
+) -> Result<(String, SignInAttempt), (CallbackError, Option<SignInAttempt>)> {
+    let attempt = query.state.as_deref().and_then(session::take_attempt);
+    if let Some(error) = &query.error {
+        let text = query
+            .error_description
+            .clone()
+            .unwrap_or_else(|| error.clone());
+        return Err((CallbackError::Cognito(text), attempt));
+    }
+    let Some(attempt) = attempt else {
+        return Err((CallbackError::StateMismatch, None));
+    };
+    match &query.code {
+        Some(code) if !code.is_empty() => Ok((code.clone(), attempt)),
+        _ => Err((CallbackError::MissingCode, Some(attempt))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> AuthConfig {
+        AuthConfig {
+            client_id: "abc".into(),
+            authorize_url: "http://localhost:9229/oauth2/authorize".into(),
+            logout_url: "http://localhost:9229/logout".into(),
+            scopes: vec!["openid".into(), "email".into()],
+        }
+    }
+
+    #[test]
+    fn authorize_url_carries_state_and_s256_challenge() {
+        let url = authorize_url(&config(), "http://localhost:3000/signin", "st", "ch");
+        assert_eq!(
+            url,
+            "http://localhost:9229/oauth2/authorize?response_type=code&client_id=abc\
+             &redirect_uri=http%3A%2F%2Flocalhost%3A3000%2Fsignin&scope=openid+email\
+             &state=st&code_challenge_method=S256&code_challenge=ch"
+        );
+    }
+
+    #[test]
+    fn logout_url_names_client_and_logout_uri() {
+        assert_eq!(
+            logout_url(&config(), "http://localhost:3000/signout"),
+            "http://localhost:9229/logout?client_id=abc&logout_uri=http%3A%2F%2Flocalhost%3A3000%2Fsignout"
+        );
+    }
+}

@@ -1,0 +1,39 @@
+//! A protected route: its children for a signed-in user; otherwise sign-in
+//! starts, remembering the page that was asked for.
+
+use super::flow::current_path;
+use crate::hooks::use_app;
+use crate::components::{ErrorBanner, Spinner};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ProtectedProps {
+    pub children: Html,
+}
+
+#[function_component(Protected)]
+pub fn protected(props: &ProtectedProps) -> Html {
+    let app = use_app();
+    let signed_in = app.session.is_some();
+    {
+        let sign_in = app.sign_in.clone();
+        use_effect_with(signed_in, move |signed_in| {
+            if !signed_in {
+                sign_in.emit(current_path());
+            }
+        });
+    }
+    if signed_in {
+        return props.children.clone();
+    }
+    match &app.sign_in_error {
+        Some(error) => {
+            let retry = {
+                let sign_in = app.sign_in.clone();
+                Callback::from(move |()| sign_in.emit(current_path()))
+            };
+            html! { <ErrorBanner message={error.clone()} {retry} /> }
+        }
+        None => html! { <Spinner label="Redirecting to sign-in…" /> },
+    }
+}

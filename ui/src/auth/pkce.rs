@@ -1,0 +1,58 @@
+//! PKCE (RFC 7636, `S256`) and the random values sign-in needs.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+/// A verifier and its `S256` challenge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pkce {
+    pub verifier: String,
+    pub challenge: String,
+}
+
+impl Pkce {
+    /// A fresh verifier: 32 random bytes, base64url (43 characters).
+    pub fn generate() -> Result<Self, String> {
+        Ok(Self::from_verifier(random_url_safe(32)?))
+    }
+
+    pub fn from_verifier(verifier: String) -> Self {
+        let challenge = challenge_s256(&verifier);
+        Self {
+            verifier,
+            challenge,
+        }
+    }
+}
+
+/// `BASE64URL(SHA256(verifier))`, no padding.
+pub fn challenge_s256(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// `bytes` random bytes from the browser's CSPRNG, base64url.
+pub fn random_url_safe(bytes: usize) -> Result<String, String> {
+    let mut buffer = vec![0u8; bytes];
+    let crypto = web_sys::window()
+        .ok_or("no browser window")?
+        .crypto()
+        .map_err(|_| "the browser offers no crypto API")?;
+    crypto
+        .get_random_values_with_u8_array(&mut buffer)
+        .map_err(|_| "the browser refused random values")?;
+    Ok(URL_SAFE_NO_PAD.encode(buffer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::challenge_s256;
+
+    #[test]
+    fn rfc_7636_appendix_b_vector() {
+        assert_eq!(
+            challenge_s256("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeKt8URWbuGJSstw-cM"
+        );
+    }
+}

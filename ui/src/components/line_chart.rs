@@ -1,0 +1,131 @@
+//! A line chart drawn as SVG by Yew itself: axes, grid, a line and labelled points.
+
+use yew::prelude::*;
+
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 260.0;
+const LEFT: f64 = 64.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 36.0;
+const GRID_LINES: usize = 4;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub label: String,
+    pub value: f64,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LineChartProps {
+    pub title: AttrValue,
+    pub points: Vec<Point>,
+}
+
+/// Values to a compact label: 1234 → "1.2k", 58200 → "58.2k".
+pub fn compact(value: f64) -> String {
+    let abs = value.abs();
+    let (scaled, suffix) = if abs >= 1e9 {
+        (value / 1e9, "B")
+    } else if abs >= 1e6 {
+        (value / 1e6, "M")
+    } else if abs >= 1e3 {
+        (value / 1e3, "k")
+    } else {
+        (value, "")
+    };
+    let text = format!("{scaled:.1}");
+    format!("{}{suffix}", text.trim_end_matches(".0"))
+}
+
+/// The y range: from 0 (or the lowest negative value) to a little above the top.
+fn y_range(points: &[Point]) -> (f64, f64) {
+    let max = points.iter().map(|p| p.value).fold(f64::MIN, f64::max);
+    let min = points.iter().map(|p| p.value).fold(f64::MAX, f64::min);
+    let low = min.min(0.0);
+    let high = if max <= low { low + 1.0 } else { max * 1.1 };
+    (low, high)
+}
+
+#[function_component(LineChart)]
+pub fn line_chart(props: &LineChartProps) -> Html {
+    let points = &props.points;
+    if points.is_empty() {
+        return html! { <p class="muted">{ "No data for this period." }</p> };
+    }
+    let (low, high) = y_range(points);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let step = if points.len() > 1 { plot_w / (points.len() - 1) as f64 } else { 0.0 };
+    let x = |i: usize| LEFT + step * i as f64 + if points.len() == 1 { plot_w / 2.0 } else { 0.0 };
+    let y = |v: f64| TOP + plot_h * (1.0 - (v - low) / (high - low));
+    let line: String = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.value)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let grid = (0..=GRID_LINES).map(|k| {
+        let value = low + (high - low) * k as f64 / GRID_LINES as f64;
+        let gy = format!("{:.1}", y(value));
+        html! {
+            <g class="grid">
+                <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={gy.clone()} y2={gy.clone()} />
+                <text x={(LEFT - 8.0).to_string()} y={gy} text-anchor="end" dominant-baseline="middle">
+                    { compact(value) }
+                </text>
+            </g>
+        }
+    });
+    let dots = points.iter().enumerate().map(|(i, p)| {
+        html! {
+            <g class="point">
+                <circle cx={format!("{:.1}", x(i))} cy={format!("{:.1}", y(p.value))} r="4">
+                    <title>{ format!("{}: {}", p.label, p.value) }</title>
+                </circle>
+                <text class="x-label" x={format!("{:.1}", x(i))} y={(HEIGHT - 12.0).to_string()}
+                    text-anchor="middle">{ p.label.clone() }</text>
+            </g>
+        }
+    });
+    let summary = format!(
+        "{}: {} values from {} to {}",
+        props.title,
+        points.len(),
+        points.first().map(|p| p.label.as_str()).unwrap_or_default(),
+        points.last().map(|p| p.label.as_str()).unwrap_or_default()
+    );
+    html! {
+        <figure class="chart">
+            <figcaption>{ props.title.clone() }</figcaption>
+            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={summary}
+                preserveAspectRatio="xMidYMid meet">
+                { for grid }
+                <polyline class="line" points={line} />
+                { for dots }
+            </svg>
+        </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_labels() {
+        assert_eq!(compact(58_200.0), "58.2k");
+        assert_eq!(compact(1_000.0), "1k");
+        assert_eq!(compact(950.0), "950");
+        assert_eq!(compact(2_500_000.0), "2.5M");
+    }
+
+    #[test]
+    fn y_range_starts_at_zero_and_leaves_headroom() {
+        let points = vec![
+            Point { label: "a".into(), value: 10.0 },
+            Point { label: "b".into(), value: 20.0 },
+        ];
+        assert_eq!(y_range(&points), (0.0, 22.0));
+    }
+}

@@ -1,0 +1,15 @@
+//! Building blocks shared by the pages.
+
+mod error_banner;
+mod line_chart;
+mod nav;
+mod spinner;
+mod stat_form;
+mod stats_table;
+
+pub use error_banner::ErrorBanner;
+pub use line_chart::{LineChart, Point};
+pub use nav::Nav;
+pub use spinner::Spinner;
+pub use stat_form::{StatForm, StatFormMode};
+pub use stats_table::StatsTable;

@@ -1,0 +1,183 @@
+//! Create or edit a KPI record: the API's rules checked as you type, and the
+//! API's own field errors shown beside the fields they name.
+
+use crate::api;
+use crate::hooks::use_app;
+use shared::dto::{KpiInput, KpiRecord};
+use shared::rules;
+use std::collections::BTreeMap;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Clone, PartialEq)]
+pub enum StatFormMode {
+    Create,
+    Edit(KpiRecord),
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StatFormProps {
+    pub mode: StatFormMode,
+    pub on_saved: Callback<()>,
+    pub on_cancel: Callback<()>,
+}
+
+#[derive(Clone, Default, PartialEq)]
+struct Fields {
+    kpi: String,
+    period: String,
+    value: String,
+}
+
+/// The input, or a problem per field.
+fn parse(fields: &Fields) -> Result<KpiInput, BTreeMap<String, String>> {
+    let mut problems = BTreeMap::new();
+    let kpi = fields.kpi.trim();
+    let period = fields.period.trim();
+    if let Some(p) = rules::kpi_problem(kpi) {
+        problems.insert("kpi".to_owned(), p.to_owned());
+    }
+    if let Some(p) = rules::period_problem(period) {
+        problems.insert("period".to_owned(), p.to_owned());
+    }
+    let value = match fields.value.trim().parse::<f64>() {
+        Ok(v) if rules::value_problem(v).is_none() => Some(v),
+        _ => {
+            problems.insert("value".to_owned(), "must be a number".to_owned());
+            None
+        }
+    };
+    match value {
+        Some(value) if problems.is_empty() => Ok(KpiInput {
+            kpi: kpi.to_owned(),
+            period: period.to_owned(),
+            value,
+        }),
+        _ => Err(problems),
+    }
+}
+
+#[function_component(StatForm)]
+pub fn stat_form(props: &StatFormProps) -> Html {
+    let app = use_app();
+    let initial = match &props.mode {
+        StatFormMode::Create => Fields::default(),
+        StatFormMode::Edit(record) => Fields {
+            kpi: record.kpi.clone(),
+            period: record.period.clone(),
+            value: record.value.to_string(),
+        },
+    };
+    let fields = use_state(|| initial);
+    let problems = use_state(BTreeMap::<String, String>::new);
+    let failure = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+
+    let on_input = |name: &'static str| {
+        let fields = fields.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e.target_unchecked_into::<HtmlInputElement>().value();
+            let mut next = (*fields).clone();
+            match name {
+                "kpi" => next.kpi = value,
+                "period" => next.period = value,
+                _ => next.value = value,
+            }
+            fields.set(next);
+        })
+    };
+
+    let onsubmit = {
+        let (fields, problems, failure, busy) =
+            (fields.clone(), problems.clone(), failure.clone(), busy.clone());
+        let (mode, on_saved, api) = (props.mode.clone(), props.on_saved.clone(), app.api.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let input = match parse(&fields) {
+                Ok(input) => input,
+                Err(found) => return problems.set(found),
+            };
+            problems.set(BTreeMap::new());
+            failure.set(None);
+            busy.set(true);
+            let (problems, failure, busy) = (problems.clone(), failure.clone(), busy.clone());
+            let (mode, on_saved, api) = (mode.clone(), on_saved.clone(), api.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let saved = match &mode {
+                    StatFormMode::Create => api::create_stat(&api, &input).await,
+                    StatFormMode::Edit(record) => api::update_stat(&api, record.id, &input).await,
+                };
+                busy.set(false);
+                match saved {
+                    Ok(_) => on_saved.emit(()),
+                    Err(error) => {
+                        let fields = error.fields();
+                        if fields.is_empty() {
+                            failure.set(Some(error.to_string()));
+                        } else {
+                            problems.set(fields);
+                        }
+                    }
+                }
+            });
+        })
+    };
+
+    let field = |name: &'static str, label: &'static str, value: &str, hint: &'static str, kind: &'static str| {
+        let id = format!("stat-{name}");
+        let problem = problems.get(name).cloned();
+        let described = problem.as_ref().map(|_| format!("{id}-error"));
+        html! {
+            <div class={classes!("field", problem.is_some().then_some("invalid"))}>
+                <label for={id.clone()}>{ label }</label>
+                <input id={id.clone()} name={name} type={kind} value={value.to_owned()}
+                    placeholder={hint} oninput={on_input(name)}
+                    step={(kind == "number").then_some("any")}
+                    aria-invalid={problem.is_some().to_string()}
+                    aria-describedby={described.clone()} />
+                if let Some(problem) = problem {
+                    <span class="field-error" id={described.unwrap_or_default()}>{ problem }</span>
+                }
+            </div>
+        }
+    };
+    let (title, action) = match &props.mode {
+        StatFormMode::Create => ("Add a record", "Add"),
+        StatFormMode::Edit(_) => ("Edit the record", "Save"),
+    };
+    let cancel = {
+        let on_cancel = props.on_cancel.clone();
+        Callback::from(move |_| on_cancel.emit(()))
+    };
+    html! {
+        <form class="card stat-form" {onsubmit} novalidate=true aria-label={title}>
+            <h2>{ title }</h2>
+            <div class="fields">
+                { field("kpi", "KPI", &fields.kpi, "sales", "text") }
+                { field("period", "Period (YYYYMM)", &fields.period, "202501", "text") }
+                { field("value", "Value", &fields.value, "1234.5", "number") }
+            </div>
+            if let Some(message) = (*failure).clone() {
+                <p class="alert" role="alert">{ message }</p>
+            }
+            <div class="actions">
+                <button class="button" type="submit" disabled={*busy}>{ action }</button>
+                <button class="button secondary" type="button" onclick={cancel}>{ "Cancel" }</button>
+            </div>
+        </form>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_checks_what_the_api_checks() {
+        let good = Fields { kpi: "sales".into(), period: "202501".into(), value: "12.5".into() };
+        assert_eq!(parse(&good).map(|i| i.value), Ok(12.5));
+        let bad = Fields { kpi: "Sales".into(), period: "2025".into(), value: "x".into() };
+        let problems = parse(&bad).expect_err("invalid");
+        assert_eq!(problems.len(), 3);
+    }
+}

@@ -1,0 +1,70 @@
+//! `/signin`: Cognito's redirect back. Checks `state`, awaits the code
+//! exchange, then returns to the page first asked for; errors get a readable
+//! page with a retry, never another automatic redirect.
+
+use crate::api;
+use crate::auth::flow::{self, CallbackQuery};
+use crate::auth::session::Session;
+use crate::components::{ErrorBanner, Spinner};
+use crate::hooks::use_app;
+use crate::routes::Route;
+use shared::dto::TokenRequest;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+#[function_component(SignIn)]
+pub fn sign_in() -> Html {
+    let app = use_app();
+    let navigator = use_navigator();
+    let query = use_location()
+        .and_then(|l| l.query::<CallbackQuery>().ok())
+        .unwrap_or_default();
+    // (what went wrong, where the person wanted to go)
+    let failure = use_state(|| None::<(String, String)>);
+    {
+        let failure = failure.clone();
+        let (api, set_session) = (app.api.clone(), app.set_session.clone());
+        use_effect_with((), move |_| match flow::accept_callback(&query) {
+            Err((error, attempt)) => {
+                let return_to = attempt.map_or_else(|| "/".to_owned(), |a| a.return_to);
+                failure.set(Some((error.to_string(), return_to)));
+            }
+            Ok((code, attempt)) => wasm_bindgen_futures::spawn_local(async move {
+                let request = TokenRequest {
+                    code,
+                    redirect_uri: flow::redirect_uri(),
+                    code_verifier: attempt.code_verifier,
+                };
+                match api::exchange_code(&api, &request).await {
+                    Ok(tokens) => {
+                        set_session.emit(Some(Session::from_tokens(tokens)));
+                        let path = attempt.return_to.split('?').next().unwrap_or("/");
+                        let route = Route::recognize(path).unwrap_or(Route::Home);
+                        if let Some(navigator) = navigator {
+                            navigator.replace(&route);
+                        }
+                    }
+                    Err(error) => failure.set(Some((
+                        format!("Sign-in failed: {}", error.explain()),
+                        attempt.return_to,
+                    ))),
+                }
+            }),
+        });
+    }
+    match &*failure {
+        None => html! { <section class="page"><Spinner label="Signing you in…" /></section> },
+        Some((message, return_to)) => {
+            let retry = {
+                let (sign_in, return_to) = (app.sign_in.clone(), return_to.clone());
+                Callback::from(move |()| sign_in.emit(return_to.clone()))
+            };
+            html! {
+                <section class="page">
+                    <h1>{ "Sign-in did not complete" }</h1>
+                    <ErrorBanner message={message.clone()} {retry} />
+                </section>
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+use crate::hooks::use_app;
+use crate::routes::Route;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+/// Where Cognito's logout sends the browser back to.
+#[function_component(SignOut)]
+pub fn sign_out() -> Html {
+    let app = use_app();
+    let sign_in = app.sign_in.clone();
+    html! {
+        <section class="page">
+            <h1>{ "You are signed out" }</h1>
+            <p>{ "Your session has ended on this device and at the sign-in service." }</p>
+            <div class="actions">
+                <button class="button" type="button"
+                    onclick={Callback::from(move |_| sign_in.emit("/stats".into()))}>
+                    { "Sign in again" }
+                </button>
+                <Link<Route> to={Route::Home} classes="button secondary">{ "Home" }</Link<Route>>
+            </div>
+        </section>
+    }
+}

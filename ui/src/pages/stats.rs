@@ -1,0 +1,237 @@
+//! `/stats`: a chart per KPI for the chosen year, the records as a table, and
+//! for `admin` members, adding, editing and deleting records.
+
+use crate::api;
+use crate::components::{ErrorBanner, LineChart, Point, Spinner, StatForm, StatFormMode, StatsTable};
+use crate::hooks::{use_app, use_load, Load};
+use shared::dto::KpiRecord;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+/// The seeded KPIs first, in this order; others after them, alphabetically.
+const KPI_ORDER: [&str; 3] = ["sales", "revenue", "cost"];
+
+/// Years present, newest first.
+pub fn years(records: &[KpiRecord]) -> Vec<i32> {
+    let mut years: Vec<i32> = records.iter().map(|r| r.year).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    years
+}
+
+/// KPI names present, in display order.
+pub fn kpis(records: &[KpiRecord]) -> Vec<String> {
+    let mut names: Vec<String> = records.iter().map(|r| r.kpi.clone()).collect();
+    names.sort_by_key(|k| (KPI_ORDER.iter().position(|o| o == k).unwrap_or(KPI_ORDER.len()), k.clone()));
+    names.dedup();
+    names
+}
+
+/// One KPI's points for a year, by month.
+pub fn series(records: &[KpiRecord], kpi: &str, year: i32) -> Vec<Point> {
+    let mut points: Vec<&KpiRecord> = records
+        .iter()
+        .filter(|r| r.kpi == kpi && r.year == year)
+        .collect();
+    points.sort_by_key(|r| r.month);
+    points
+        .into_iter()
+        .map(|r| Point {
+            label: MONTHS
+                .get(usize::from(r.month).saturating_sub(1))
+                .copied()
+                .unwrap_or("?")
+                .to_owned(),
+            value: r.value,
+        })
+        .collect()
+}
+
+fn title(kpi: &str) -> String {
+    let mut chars = kpi.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect::<String>().replace('_', " "))
+        .unwrap_or_default()
+}
+
+#[function_component(Stats)]
+pub fn stats() -> Html {
+    let app = use_app();
+    let is_admin = app.session.as_ref().is_some_and(|s| s.is_admin());
+    let (load, reload) = use_load(|api| async move { api::stats(&api).await });
+    let chosen_year = use_state(|| None::<i32>);
+    let editing = use_state(|| None::<StatFormMode>);
+    let action_error = use_state(|| None::<String>);
+
+    let records = match &load {
+        Load::Loading => return html! { <section class="page"><h1>{ "Statistics" }</h1><Spinner /></section> },
+        Load::Failed(error) => {
+            let retry = reload.clone();
+            return html! {
+                <section class="page">
+                    <h1>{ "Statistics" }</h1>
+                    <ErrorBanner message={error.explain()} {retry} />
+                </section>
+            };
+        }
+        Load::Ready(records) => records.clone(),
+    };
+    let all_years = years(&records);
+    let year = chosen_year
+        .filter(|y| all_years.contains(y))
+        .or_else(|| all_years.first().copied());
+
+    let on_year = {
+        let chosen_year = chosen_year.clone();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            chosen_year.set(value.parse().ok());
+        })
+    };
+    let year_picker = html! {
+        <div class="toolbar">
+            <label for="year">{ "Year" }</label>
+            <select id="year" onchange={on_year}>
+                { for all_years.iter().map(|y| html! {
+                    <option value={y.to_string()} selected={Some(*y) == year}>{ y }</option>
+                }) }
+            </select>
+        </div>
+    };
+    let shown: Vec<KpiRecord> = {
+        let mut rows: Vec<KpiRecord> = records
+            .iter()
+            .filter(|r| Some(r.year) == year)
+            .cloned()
+            .collect();
+        let order = kpis(&rows);
+        rows.sort_by_key(|r| (order.iter().position(|k| *k == r.kpi), r.month));
+        rows
+    };
+    let charts = year.map(|year| {
+        kpis(&shown)
+            .into_iter()
+            .map(|kpi| {
+                let points = series(&shown, &kpi, year);
+                html! { <LineChart title={format!("{} {year}", title(&kpi))} {points} /> }
+            })
+            .collect::<Html>()
+    });
+
+    let admin_tools = is_admin.then(|| {
+        let on_edit = {
+            let editing = editing.clone();
+            Callback::from(move |record: KpiRecord| editing.set(Some(StatFormMode::Edit(record))))
+        };
+        let on_delete = {
+            let (api, reload, action_error) = (app.api.clone(), reload.clone(), action_error.clone());
+            Callback::from(move |record: KpiRecord| {
+                let question = format!("Delete {} for {}-{:02}?", record.kpi, record.year, record.month);
+                let confirmed = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(&question).ok())
+                    .unwrap_or(false);
+                if !confirmed {
+                    return;
+                }
+                let (api, reload, action_error) = (api.clone(), reload.clone(), action_error.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    match api::delete_stat(&api, record.id).await {
+                        Ok(()) => {
+                            action_error.set(None);
+                            reload.emit(());
+                        }
+                        Err(error) => action_error.set(Some(error.explain())),
+                    }
+                });
+            })
+        };
+        (on_edit, on_delete)
+    });
+    let form = match (&*editing, is_admin) {
+        (Some(mode), true) => {
+            let done = {
+                let (editing, reload) = (editing.clone(), reload.clone());
+                Callback::from(move |()| {
+                    editing.set(None);
+                    reload.emit(());
+                })
+            };
+            let cancel = {
+                let editing = editing.clone();
+                Callback::from(move |()| editing.set(None))
+            };
+            html! { <StatForm mode={mode.clone()} on_saved={done} on_cancel={cancel} /> }
+        }
+        (None, true) => {
+            let editing = editing.clone();
+            html! {
+                <button class="button" type="button"
+                    onclick={Callback::from(move |_| editing.set(Some(StatFormMode::Create)))}>
+                    { "Add a record" }
+                </button>
+            }
+        }
+        _ => html! {},
+    };
+    let (on_edit, on_delete) = admin_tools.unzip();
+
+    html! {
+        <section class="page">
+            <div class="page-head">
+                <h1>{ "Statistics" }</h1>
+                { year_picker }
+            </div>
+            if records.is_empty() {
+                <p class="muted">{ "No records yet." }</p>
+            }
+            <div class="charts">{ charts.unwrap_or_default() }</div>
+            <h2>{ "Records" }</h2>
+            if let Some(message) = (*action_error).clone() {
+                <ErrorBanner {message} />
+            }
+            { form }
+            <StatsTable records={shown} {on_edit} {on_delete} />
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(kpi: &str, year: i32, month: u8, value: f64) -> KpiRecord {
+        KpiRecord {
+            id: 1,
+            kpi: kpi.into(),
+            period: format!("{year}{month:02}"),
+            year,
+            month,
+            value,
+            created_date: String::new(),
+            modified_date: String::new(),
+        }
+    }
+
+    #[test]
+    fn series_are_ordered_by_month_and_kpis_in_display_order() {
+        let records = vec![
+            record("cost", 2025, 2, 2.0),
+            record("churn", 2025, 1, 9.0),
+            record("sales", 2025, 2, 20.0),
+            record("sales", 2025, 1, 10.0),
+            record("sales", 2024, 1, 5.0),
+        ];
+        assert_eq!(years(&records), [2025, 2024]);
+        assert_eq!(kpis(&records), ["sales", "cost", "churn"]);
+        let points = series(&records, "sales", 2025);
+        assert_eq!(
+            points.iter().map(|p| (p.label.as_str(), p.value)).collect::<Vec<_>>(),
+            [("Jan", 10.0), ("Feb", 20.0)]
+        );
+        assert_eq!(title("churn_rate"), "Churn rate");
+    }
+}

@@ -1,0 +1,197 @@
+//! "Install if missing": everything the UI build and the browser tests need,
+//! from the registries these machines reach (rustup, crates.io, npm, Debian).
+//! No step downloads a binary from anywhere else.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// npm's `binaryen`: Debian's wasm-opt is too old for today's rustc output.
+pub const BINARYEN_VERSION: &str = "132";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Where the project keeps tools it installs outside cargo's bin directory.
+pub fn tools_dir() -> PathBuf {
+    crate::workspace_root().join("target/tools")
+}
+
+/// `PATH` with cargo's bin directory and our npm tools first.
+pub fn path_with_tools() -> String {
+    let mut dirs = vec![
+        tools_dir().join("node_modules/.bin"),
+        cargo_bin_dir(),
+    ];
+    if let Some(path) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&path));
+    }
+    std::env::join_paths(dirs)
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn cargo_bin_dir() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+/// Runs `program args` with our PATH; its stdout if it succeeded.
+fn output_of(program: &str, args: &[&str]) -> Option<String> {
+    let output = Command::new(program)
+        .args(args)
+        .env("PATH", path_with_tools())
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn run(what: &str, command: &mut Command) -> Result<(), String> {
+    println!("xtask: {what}");
+    let status = command
+        .env("PATH", path_with_tools())
+        .status()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what}: failed with {status}"))
+    }
+}
+
+/// The wasm-bindgen version pinned in Cargo.lock (trunk needs the CLI of exactly it).
+pub fn wasm_bindgen_version() -> Result<String, String> {
+    let lock = crate::workspace_root().join("Cargo.lock");
+    let text = std::fs::read_to_string(&lock)
+        .map_err(|e| format!("cannot read {}: {e}", lock.display()))?;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == r#"name = "wasm-bindgen""# {
+            if let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|v| v.strip_suffix('"'))
+            {
+                return Ok(version.to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock pins no wasm-bindgen version".into())
+}
+
+pub fn ensure_wasm_target() -> Result<(), String> {
+    let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    run(
+        &format!("rustup target add {WASM_TARGET}"),
+        Command::new("rustup").args(["target", "add", WASM_TARGET]),
+    )
+}
+
+/// `cargo install` unless `bin --version` already names `version`.
+fn ensure_cargo_tool(bin: &str, krate: &str, version: &str, locked: bool) -> Result<(), String> {
+    let current = output_of(bin, &["--version"]).unwrap_or_default();
+    if current.split_whitespace().any(|word| word == version) {
+        return Ok(());
+    }
+    let mut command = Command::new(env!("CARGO"));
+    command.args(["install", krate, "--version", version]);
+    if locked {
+        command.arg("--locked");
+    }
+    run(
+        &format!("cargo install {krate} {version} (a few minutes, once)"),
+        &mut command,
+    )
+}
+
+pub fn ensure_trunk() -> Result<(), String> {
+    ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, true)
+}
+
+/// wasm-bindgen-cli provides `wasm-bindgen` and `wasm-bindgen-test-runner`.
+/// Not `--locked`: its lock file names a crate version the registry lacks.
+pub fn ensure_wasm_bindgen() -> Result<(), String> {
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        "wasm-bindgen-cli",
+        &wasm_bindgen_version()?,
+        false,
+    )
+}
+
+pub fn ensure_wasm_opt() -> Result<(), String> {
+    let current = output_of("wasm-opt", &["--version"]).unwrap_or_default();
+    if current.contains(&format!("version {BINARYEN_VERSION}")) {
+        return Ok(());
+    }
+    ensure_debian_packages(&["npm"], "npm")?;
+    let dir = tools_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    run(
+        &format!("npm install binaryen@{BINARYEN_VERSION}"),
+        Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg(format!("binaryen@{BINARYEN_VERSION}")),
+    )
+}
+
+/// Everything `trunk build` needs.
+pub fn ensure_ui_build_tools() -> Result<(), String> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_wasm_opt()?;
+    ensure_trunk()
+}
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Debian's chromium and chromium-driver, installed when missing and we are root.
+pub fn ensure_chromium() -> Result<(), String> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    ensure_debian_packages(&["chromium", "chromium-driver"], "chromedriver")
+}
+
+fn ensure_debian_packages(packages: &[&str], probe: &str) -> Result<(), String> {
+    if output_of("which", &[probe]).is_some() {
+        return Ok(());
+    }
+    let is_root = output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
+    if !is_root {
+        return Err(format!(
+            "{} missing; install it with: sudo apt-get install {}",
+            packages.join(" and "),
+            packages.join(" ")
+        ));
+    }
+    run(
+        "apt-get update",
+        Command::new("apt-get").args(["update", "-q"]),
+    )?;
+    run(
+        &format!("apt-get install {}", packages.join(" ")),
+        Command::new("apt-get")
+            .args(["install", "-y", "-q", "--no-install-recommends"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wasm_bindgen_is_pinned_in_the_lock_file() {
+        let version = super::wasm_bindgen_version().expect("pinned");
+        assert!(version.starts_with("0.2."), "{version}");
+    }
+}
