@@ -88,7 +88,9 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
         let session = session.clone();
         // The client has already stored what it reports; just follow it.
         let follow = Callback::from(move |next: Option<Session>| session.set(next));
-        use_memo(props.api_url.clone(), move |url| ApiClient::new(url, follow))
+        use_memo(props.api_url.clone(), move |url| {
+            ApiClient::new(url, follow)
+        })
     };
     {
         let session = session.clone();

@@ -1,5 +1,8 @@
 use crate::auth::guard::Protected;
-use crate::pages::{home::Home, not_found::NotFound, server::Server, signin::SignIn, signout::SignOut, stats::Stats, user::User};
+use crate::pages::{
+    home::Home, not_found::NotFound, server::Server, signin::SignIn, signout::SignOut,
+    stats::Stats, user::User,
+};
 use yew::prelude::*;
 use yew_router::prelude::*;
 

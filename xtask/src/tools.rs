@@ -17,10 +17,7 @@ pub fn tools_dir() -> PathBuf {
 
 /// `PATH` with cargo's bin directory and our npm tools first.
 pub fn path_with_tools() -> String {
-    let mut dirs = vec![
-        tools_dir().join("node_modules/.bin"),
-        cargo_bin_dir(),
-    ];
+    let mut dirs = vec![tools_dir().join("node_modules/.bin"), cargo_bin_dir()];
     if let Some(path) = std::env::var_os("PATH") {
         dirs.extend(std::env::split_paths(&path));
     }

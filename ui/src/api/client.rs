@@ -49,7 +49,9 @@ impl ApiError {
             } => "The sign-in service is unavailable right now. You are still signed in; \
                   try again in a moment."
                 .into(),
-            Self::Network(_) => "The API cannot be reached. Check your connection and try again.".into(),
+            Self::Network(_) => {
+                "The API cannot be reached. Check your connection and try again.".into()
+            }
             other => other.to_string(),
         }
     }

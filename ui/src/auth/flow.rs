@@ -87,7 +87,12 @@ pub async fn prepare_sign_in(api: &ApiClient, return_to: &str) -> Result<String,
             return_to: safe_return_path(return_to),
         },
     )?;
-    Ok(authorize_url(&config, &redirect_uri(), &state, &pkce.challenge))
+    Ok(authorize_url(
+        &config,
+        &redirect_uri(),
+        &state,
+        &pkce.challenge,
+    ))
 }
 
 /// Revokes the refresh token through the API, clears the session, and returns

@@ -2,8 +2,8 @@
 //! starts, remembering the page that was asked for.
 
 use super::flow::current_path;
-use crate::hooks::use_app;
 use crate::components::{ErrorBanner, Spinner};
+use crate::hooks::use_app;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

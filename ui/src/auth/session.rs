@@ -179,7 +179,13 @@ mod tests {
     #[test]
     fn return_paths_stay_inside_the_app() {
         assert_eq!(safe_return_path("/user?tab=1"), "/user?tab=1");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil", "/signin?code=x", "user"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "/signin?code=x",
+            "user",
+        ] {
             assert_eq!(safe_return_path(bad), "/", "{bad}");
         }
     }

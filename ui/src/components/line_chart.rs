@@ -56,7 +56,11 @@ pub fn line_chart(props: &LineChartProps) -> Html {
     let (low, high) = y_range(points);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let step = if points.len() > 1 { plot_w / (points.len() - 1) as f64 } else { 0.0 };
+    let step = if points.len() > 1 {
+        plot_w / (points.len() - 1) as f64
+    } else {
+        0.0
+    };
     let x = |i: usize| LEFT + step * i as f64 + if points.len() == 1 { plot_w / 2.0 } else { 0.0 };
     let y = |v: f64| TOP + plot_h * (1.0 - (v - low) / (high - low));
     let line: String = points
@@ -123,8 +127,14 @@ mod tests {
     #[test]
     fn y_range_starts_at_zero_and_leaves_headroom() {
         let points = vec![
-            Point { label: "a".into(), value: 10.0 },
-            Point { label: "b".into(), value: 20.0 },
+            Point {
+                label: "a".into(),
+                value: 10.0,
+            },
+            Point {
+                label: "b".into(),
+                value: 20.0,
+            },
         ];
         assert_eq!(y_range(&points), (0.0, 22.0));
     }

@@ -88,8 +88,12 @@ pub fn stat_form(props: &StatFormProps) -> Html {
     };
 
     let onsubmit = {
-        let (fields, problems, failure, busy) =
-            (fields.clone(), problems.clone(), failure.clone(), busy.clone());
+        let (fields, problems, failure, busy) = (
+            fields.clone(),
+            problems.clone(),
+            failure.clone(),
+            busy.clone(),
+        );
         let (mode, on_saved, api) = (props.mode.clone(), props.on_saved.clone(), app.api.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -123,7 +127,11 @@ pub fn stat_form(props: &StatFormProps) -> Html {
         })
     };
 
-    let field = |name: &'static str, label: &'static str, value: &str, hint: &'static str, kind: &'static str| {
+    let field = |name: &'static str,
+                 label: &'static str,
+                 value: &str,
+                 hint: &'static str,
+                 kind: &'static str| {
         let id = format!("stat-{name}");
         let problem = problems.get(name).cloned();
         let described = problem.as_ref().map(|_| format!("{id}-error"));
@@ -174,9 +182,17 @@ mod tests {
 
     #[test]
     fn the_form_checks_what_the_api_checks() {
-        let good = Fields { kpi: "sales".into(), period: "202501".into(), value: "12.5".into() };
+        let good = Fields {
+            kpi: "sales".into(),
+            period: "202501".into(),
+            value: "12.5".into(),
+        };
         assert_eq!(parse(&good).map(|i| i.value), Ok(12.5));
-        let bad = Fields { kpi: "Sales".into(), period: "2025".into(), value: "x".into() };
+        let bad = Fields {
+            kpi: "Sales".into(),
+            period: "2025".into(),
+            value: "x".into(),
+        };
         let problems = parse(&bad).expect_err("invalid");
         assert_eq!(problems.len(), 3);
     }

@@ -68,7 +68,9 @@ pub fn stats_table(props: &StatsTableProps) -> Html {
 /// 1234567.5 → "1,234,567.5"
 pub fn format_value(value: f64) -> String {
     let text = format!("{value}");
-    let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let (sign, digits) = int.strip_prefix('-').map_or(("", int), |d| ("-", d));
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {

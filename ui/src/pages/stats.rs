@@ -2,7 +2,9 @@
 //! for `admin` members, adding, editing and deleting records.
 
 use crate::api;
-use crate::components::{ErrorBanner, LineChart, Point, Spinner, StatForm, StatFormMode, StatsTable};
+use crate::components::{
+    ErrorBanner, LineChart, Point, Spinner, StatForm, StatFormMode, StatsTable,
+};
 use crate::hooks::{use_app, use_load, Load};
 use shared::dto::KpiRecord;
 use web_sys::HtmlSelectElement;
@@ -25,7 +27,15 @@ pub fn years(records: &[KpiRecord]) -> Vec<i32> {
 /// KPI names present, in display order.
 pub fn kpis(records: &[KpiRecord]) -> Vec<String> {
     let mut names: Vec<String> = records.iter().map(|r| r.kpi.clone()).collect();
-    names.sort_by_key(|k| (KPI_ORDER.iter().position(|o| o == k).unwrap_or(KPI_ORDER.len()), k.clone()));
+    names.sort_by_key(|k| {
+        (
+            KPI_ORDER
+                .iter()
+                .position(|o| o == k)
+                .unwrap_or(KPI_ORDER.len()),
+            k.clone(),
+        )
+    });
     names.dedup();
     names
 }
@@ -54,7 +64,12 @@ fn title(kpi: &str) -> String {
     let mut chars = kpi.chars();
     chars
         .next()
-        .map(|c| c.to_uppercase().chain(chars).collect::<String>().replace('_', " "))
+        .map(|c| {
+            c.to_uppercase()
+                .chain(chars)
+                .collect::<String>()
+                .replace('_', " ")
+        })
         .unwrap_or_default()
 }
 
@@ -68,7 +83,9 @@ pub fn stats() -> Html {
     let action_error = use_state(|| None::<String>);
 
     let records = match &load {
-        Load::Loading => return html! { <section class="page"><h1>{ "Statistics" }</h1><Spinner /></section> },
+        Load::Loading => {
+            return html! { <section class="page"><h1>{ "Statistics" }</h1><Spinner /></section> }
+        }
         Load::Failed(error) => {
             let retry = reload.clone();
             return html! {
@@ -128,16 +145,21 @@ pub fn stats() -> Html {
             Callback::from(move |record: KpiRecord| editing.set(Some(StatFormMode::Edit(record))))
         };
         let on_delete = {
-            let (api, reload, action_error) = (app.api.clone(), reload.clone(), action_error.clone());
+            let (api, reload, action_error) =
+                (app.api.clone(), reload.clone(), action_error.clone());
             Callback::from(move |record: KpiRecord| {
-                let question = format!("Delete {} for {}-{:02}?", record.kpi, record.year, record.month);
+                let question = format!(
+                    "Delete {} for {}-{:02}?",
+                    record.kpi, record.year, record.month
+                );
                 let confirmed = web_sys::window()
                     .and_then(|w| w.confirm_with_message(&question).ok())
                     .unwrap_or(false);
                 if !confirmed {
                     return;
                 }
-                let (api, reload, action_error) = (api.clone(), reload.clone(), action_error.clone());
+                let (api, reload, action_error) =
+                    (api.clone(), reload.clone(), action_error.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     match api::delete_stat(&api, record.id).await {
                         Ok(()) => {
@@ -229,7 +251,10 @@ mod tests {
         assert_eq!(kpis(&records), ["sales", "cost", "churn"]);
         let points = series(&records, "sales", 2025);
         assert_eq!(
-            points.iter().map(|p| (p.label.as_str(), p.value)).collect::<Vec<_>>(),
+            points
+                .iter()
+                .map(|p| (p.label.as_str(), p.value))
+                .collect::<Vec<_>>(),
             [("Jan", 10.0), ("Feb", 20.0)]
         );
         assert_eq!(title("churn_rate"), "Churn rate");
