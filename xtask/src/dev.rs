@@ -1,6 +1,7 @@
-//! `cargo xtask dev`: builds and starts the development stack: the Cognito
-//! emulator on :9229 and the API on :8000, configured for it with app client A.
-//! Ctrl-C stops both. (The UI joins when its issue lands.)
+//! `cargo xtask dev`: installs what is missing, builds, and starts the
+//! development stack: the Cognito emulator on :9229, the API on :8000
+//! (configured for it with app client A) and `trunk serve` on :3000.
+//! Ctrl-C stops all of them.
 
 use serde::Deserialize;
 use std::net::TcpListener;
@@ -10,6 +11,7 @@ use std::time::Duration;
 
 const EMULATOR_PORT: u16 = 9229;
 const API_PORT: u16 = 8000;
+const UI_PORT: u16 = 3000;
 const UI_ORIGIN: &str = "http://localhost:3000";
 
 /// The parts of emulator/dev.toml the API's configuration needs.
@@ -43,7 +45,11 @@ impl Drop for Stack {
 
 pub fn run() -> Result<(), String> {
     let root = crate::workspace_root();
-    for (port, what) in [(EMULATOR_PORT, "Cognito emulator"), (API_PORT, "API")] {
+    for (port, what) in [
+        (EMULATOR_PORT, "Cognito emulator"),
+        (API_PORT, "API"),
+        (UI_PORT, "UI"),
+    ] {
         if TcpListener::bind(("127.0.0.1", port)).is_err() {
             return Err(format!(
                 "port {port} ({what}) is already in use; stop whatever holds it"
@@ -62,6 +68,7 @@ pub fn run() -> Result<(), String> {
         .find(|c| c.name == "app-a")
         .ok_or("emulator/dev.toml has no app-a client")?;
 
+    crate::tools::ensure_ui_build_tools()?;
     let cargo = env!("CARGO");
     let built = Command::new(cargo)
         .args(["build", "--package", "cognito-emulator", "--package", "api"])
@@ -94,8 +101,16 @@ pub fn run() -> Result<(), String> {
         .spawn()
         .map_err(|e| format!("cannot start the API: {e}"))?;
     stack.0.push(("API", api));
+    let ui = Command::new("trunk")
+        .args(["serve", "--offline", "--port", &UI_PORT.to_string()])
+        .env("PATH", crate::tools::path_with_tools())
+        .current_dir(&root)
+        .spawn()
+        .map_err(|e| format!("cannot start trunk: {e}"))?;
+    stack.0.push(("UI (trunk serve)", ui));
 
     println!();
+    println!("UI:               {UI_ORIGIN}  (ready once trunk says it is serving)");
     println!("Cognito emulator: {endpoint}  (hosted UI, OAuth2 endpoints, JWKS)");
     println!(
         "API:              http://localhost:{API_PORT}  (docs: http://localhost:{API_PORT}/docs/)"

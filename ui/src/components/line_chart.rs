@@ -2,8 +2,8 @@
 
 use yew::prelude::*;
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 260.0;
+const WIDTH: f64 = 560.0;
+const HEIGHT: f64 = 280.0;
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 16.0;
@@ -38,13 +38,32 @@ pub fn compact(value: f64) -> String {
     format!("{}{suffix}", text.trim_end_matches(".0"))
 }
 
-/// The y range: from 0 (or the lowest negative value) to a little above the top.
-fn y_range(points: &[Point]) -> (f64, f64) {
+/// A round step (1, 2 or 5 × 10ⁿ) that splits `span` into about `parts`.
+fn nice_step(span: f64, parts: usize) -> f64 {
+    let raw = span / parts as f64;
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    if step > 0.0 {
+        step
+    } else {
+        1.0
+    }
+}
+
+/// The y range on round numbers: from 0 (or below the lowest negative value)
+/// to the first grid line above the highest value.
+fn y_range(points: &[Point]) -> (f64, f64, f64) {
     let max = points.iter().map(|p| p.value).fold(f64::MIN, f64::max);
     let min = points.iter().map(|p| p.value).fold(f64::MAX, f64::min);
-    let low = min.min(0.0);
-    let high = if max <= low { low + 1.0 } else { max * 1.1 };
-    (low, high)
+    let span = (max.max(0.0) - min.min(0.0)).max(1.0);
+    let step = nice_step(span, GRID_LINES);
+    let low = (min.min(0.0) / step).floor() * step;
+    let high = low + step * ((max.max(0.0) - low) / step).floor() + step;
+    (low, high, step)
 }
 
 #[function_component(LineChart)]
@@ -53,7 +72,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
     if points.is_empty() {
         return html! { <p class="muted">{ "No data for this period." }</p> };
     }
-    let (low, high) = y_range(points);
+    let (low, high, step) = y_range(points);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let step = if points.len() > 1 {
@@ -69,8 +88,9 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.value)))
         .collect::<Vec<_>>()
         .join(" ");
-    let grid = (0..=GRID_LINES).map(|k| {
-        let value = low + (high - low) * k as f64 / GRID_LINES as f64;
+    let lines = ((high - low) / step).round() as usize;
+    let grid = (0..=lines).map(|k| {
+        let value = low + step * k as f64;
         let gy = format!("{:.1}", y(value));
         html! {
             <g class="grid">
@@ -125,17 +145,18 @@ mod tests {
     }
 
     #[test]
-    fn y_range_starts_at_zero_and_leaves_headroom() {
-        let points = vec![
-            Point {
-                label: "a".into(),
-                value: 10.0,
-            },
-            Point {
-                label: "b".into(),
-                value: 20.0,
-            },
-        ];
-        assert_eq!(y_range(&points), (0.0, 22.0));
+    fn y_range_is_round_from_zero_with_headroom() {
+        let points = |values: &[f64]| {
+            values
+                .iter()
+                .map(|v| Point {
+                    label: String::new(),
+                    value: *v,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(y_range(&points(&[10.0, 20.0])), (0.0, 25.0, 5.0));
+        assert_eq!(y_range(&points(&[1434.0, 1732.0])), (0.0, 2000.0, 500.0));
+        assert_eq!(y_range(&points(&[-30.0, 70.0])), (-50.0, 100.0, 50.0));
     }
 }

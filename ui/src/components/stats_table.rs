@@ -22,7 +22,7 @@ pub fn stats_table(props: &StatsTableProps) -> Html {
                 let (for_edit, for_delete) = (record.clone(), record.clone());
                 let label = format!("{} {}", record.kpi, record.period);
                 html! {
-                    <td class="controls">
+                    <td><div class="controls">
                         <button class="button small secondary" type="button"
                             aria-label={format!("Edit {label}")}
                             onclick={Callback::from(move |_| edit.emit(for_edit.clone()))}>
@@ -33,7 +33,7 @@ pub fn stats_table(props: &StatsTableProps) -> Html {
                             onclick={Callback::from(move |_| delete.emit(for_delete.clone()))}>
                             { "Delete" }
                         </button>
-                    </td>
+                    </div></td>
                 }
             }
             _ => html! {},
