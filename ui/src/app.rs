@@ -113,14 +113,16 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
             });
         })
     };
+    let signing_out = use_state(|| false);
     let sign_out = {
-        let (api, session) = ((*api).clone(), session.clone());
+        let (api, signing_out) = ((*api).clone(), signing_out.clone());
         Callback::from(move |()| {
-            let (api, session) = (api.clone(), session.clone());
+            signing_out.set(true);
+            let api = api.clone();
+            // Storage is cleared, but the page keeps its state until it leaves
+            // for Cognito's logout, so no guard starts a sign-in meanwhile.
             wasm_bindgen_futures::spawn_local(async move {
-                let url = flow::sign_out(&api).await;
-                session.set(None);
-                flow::go_to(&url);
+                flow::go_to(&flow::sign_out(&api).await);
             });
         })
     };
@@ -131,6 +133,7 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
         sign_in,
         sign_in_error: (*sign_in_error).clone(),
         sign_out,
+        signing_out: *signing_out,
     };
     html! {
         <ContextProvider<AppContext> {context}>

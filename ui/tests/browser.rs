@@ -250,6 +250,7 @@ fn signed_out_app() -> Html {
         }),
         sign_in_error: None,
         sign_out: Callback::noop(),
+        signing_out: false,
     };
     html! {
         <ContextProvider<AppContext> {context}>

@@ -17,11 +17,17 @@ pub fn protected(props: &ProtectedProps) -> Html {
     let signed_in = app.session.is_some();
     {
         let sign_in = app.sign_in.clone();
-        use_effect_with(signed_in, move |signed_in| {
-            if !signed_in {
-                sign_in.emit(current_path());
-            }
-        });
+        use_effect_with(
+            (signed_in, app.signing_out),
+            move |(signed_in, signing_out)| {
+                if !signed_in && !signing_out {
+                    sign_in.emit(current_path());
+                }
+            },
+        );
+    }
+    if app.signing_out {
+        return html! { <Spinner label="Signing out…" /> };
     }
     if signed_in {
         return props.children.clone();

@@ -41,7 +41,17 @@ pub fn compact(value: f64) -> String {
 /// A round step (1, 2 or 5 × 10ⁿ) that splits `span` into about `parts`.
 fn nice_step(span: f64, parts: usize) -> f64 {
     let raw = span / parts as f64;
-    let magnitude = 10f64.powf(raw.log10().floor());
+    if !raw.is_finite() || raw <= 0.0 {
+        return 1.0;
+    }
+    // The power of ten at or below `raw`, by steps (no float log/pow).
+    let mut magnitude = 1.0;
+    while magnitude * 10.0 <= raw {
+        magnitude *= 10.0;
+    }
+    while magnitude > raw {
+        magnitude /= 10.0;
+    }
     let step = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
         .map(|m| m * magnitude)
@@ -72,15 +82,16 @@ pub fn line_chart(props: &LineChartProps) -> Html {
     if points.is_empty() {
         return html! { <p class="muted">{ "No data for this period." }</p> };
     }
-    let (low, high, step) = y_range(points);
+    let (low, high, y_step) = y_range(points);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let step = if points.len() > 1 {
+    let x_step = if points.len() > 1 {
         plot_w / (points.len() - 1) as f64
     } else {
         0.0
     };
-    let x = |i: usize| LEFT + step * i as f64 + if points.len() == 1 { plot_w / 2.0 } else { 0.0 };
+    let x =
+        |i: usize| LEFT + x_step * i as f64 + if points.len() == 1 { plot_w / 2.0 } else { 0.0 };
     let y = |v: f64| TOP + plot_h * (1.0 - (v - low) / (high - low));
     let line: String = points
         .iter()
@@ -88,9 +99,9 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.value)))
         .collect::<Vec<_>>()
         .join(" ");
-    let lines = ((high - low) / step).round() as usize;
+    let lines = ((high - low) / y_step).round() as usize;
     let grid = (0..=lines).map(|k| {
-        let value = low + step * k as f64;
+        let value = low + y_step * k as f64;
         let gy = format!("{:.1}", y(value));
         html! {
             <g class="grid">

@@ -19,6 +19,8 @@ pub struct AppContext {
     pub sign_in_error: Option<String>,
     /// Signs out (revoke, clear, Cognito logout).
     pub sign_out: Callback<()>,
+    /// A sign-out is under way: guards must not start a sign-in meanwhile.
+    pub signing_out: bool,
 }
 
 #[hook]
