@@ -1,5 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in order, with one summary line at the end.
 
+use crate::tools;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -7,6 +8,42 @@ use std::process::{Command, Stdio};
 struct Step {
     name: &'static str,
     ok: bool,
+    /// Failed tests the step reported.
+    failed_tests: u64,
+}
+
+impl Step {
+    fn check(name: &'static str, ok: bool) -> Self {
+        Self {
+            name,
+            ok,
+            failed_tests: 0,
+        }
+    }
+
+    /// A step that runs tests, adding its counts to `counts`.
+    fn tests(
+        name: &'static str,
+        counts: &mut Counts,
+        run: impl FnOnce(&mut Counts) -> Result<bool, String>,
+    ) -> Result<Self, String> {
+        let failed_before = counts.failed;
+        let ok = run(counts)?;
+        Ok(Self {
+            name,
+            ok,
+            failed_tests: counts.failed - failed_before,
+        })
+    }
+
+    /// Its failed tests, or one failure for a failed step that named none.
+    fn failures(&self) -> u64 {
+        if self.ok {
+            self.failed_tests
+        } else {
+            self.failed_tests.max(1)
+        }
+    }
 }
 
 pub fn run() -> Result<(), String> {
@@ -15,17 +52,17 @@ pub fn run() -> Result<(), String> {
     let mut steps = Vec::new();
     let mut counts = Counts::default();
 
-    steps.push(Step {
-        name: "cargo fmt --check",
-        ok: status(
+    steps.push(Step::check(
+        "cargo fmt --check",
+        status(
             Command::new(cargo)
                 .args(["fmt", "--all", "--check"])
                 .current_dir(&root),
         )?,
-    });
-    steps.push(Step {
-        name: "cargo clippy -D warnings",
-        ok: status(
+    ));
+    steps.push(Step::check(
+        "cargo clippy -D warnings",
+        status(
             Command::new(cargo)
                 .args([
                     "clippy",
@@ -37,17 +74,24 @@ pub fn run() -> Result<(), String> {
                 ])
                 .current_dir(&root),
         )?,
-    });
-    let tests_ok = run_tests(
-        Command::new(cargo)
-            .args(["test", "--workspace", "--no-fail-fast"])
-            .current_dir(&root),
+    ));
+    steps.push(Step::tests(
+        "cargo test --workspace",
         &mut counts,
-    )?;
-    steps.push(Step {
-        name: "cargo test --workspace",
-        ok: tests_ok,
-    });
+        |counts| {
+            run_tests(
+                Command::new(cargo)
+                    .args(["test", "--workspace", "--no-fail-fast"])
+                    .current_dir(&root),
+                counts,
+            )
+        },
+    )?);
+    steps.push(Step::tests(
+        "ui wasm tests (headless Chromium)",
+        &mut counts,
+        |counts| run_browser_tests(&root, counts),
+    )?);
 
     println!();
     for step in &steps {
@@ -57,18 +101,38 @@ pub fn run() -> Result<(), String> {
             step.name
         );
     }
-    // A failed non-test step counts as one failure, so the summary never reads green when it is not.
-    let failed_steps = steps
-        .iter()
-        .filter(|s| !s.ok && s.name != "cargo test --workspace")
-        .count() as u64;
-    let failed = counts.failed + failed_steps + u64::from(!tests_ok && counts.failed == 0);
+    // A failed step that reported no failed test counts as one failure, so the
+    // summary never reads green when it is not.
+    let failed: u64 = steps.iter().map(Step::failures).sum();
     println!("{} passed, {} failed", counts.passed, failed);
     if failed == 0 {
         Ok(())
     } else {
         Err("some checks failed".into())
     }
+}
+
+/// The UI's wasm-bindgen tests in headless Chromium, tools installed first.
+fn run_browser_tests(root: &std::path::Path, counts: &mut Counts) -> Result<bool, String> {
+    let ready = tools::ensure_wasm_target()
+        .and_then(|()| tools::ensure_wasm_bindgen())
+        .and_then(|()| tools::ensure_chromium());
+    if let Err(e) = ready {
+        eprintln!("xtask: cannot run the browser tests: {e}");
+        return Ok(false);
+    }
+    run_tests(
+        Command::new(env!("CARGO"))
+            .args(["test", "--package", "ui", "--target", tools::WASM_TARGET])
+            .env("PATH", tools::path_with_tools())
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+            .current_dir(root),
+        counts,
+    )
 }
 
 fn status(command: &mut Command) -> Result<bool, String> {
