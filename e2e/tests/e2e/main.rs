@@ -1,0 +1,5 @@
+//! Every promise of the product, checked the way a person meets it: in
+//! headless Chromium, through the hosted UI, against the whole stack.
+
+mod helpers;
+mod scenarios;
