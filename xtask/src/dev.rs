@@ -1,6 +1,8 @@
 //! `cargo xtask dev`: installs what is missing, builds, and starts the
 //! development stack: the Cognito emulator on :9229, the API on :8000
 //! (configured for it with app client A) and `trunk serve` on :3000.
+//! With `--app-b`, also app B: a second API on :8001 with app client B and the
+//! same built UI on :3001 with its own `config.json`, to show single sign-on.
 //! Ctrl-C stops all of them.
 
 use serde::Deserialize;
@@ -13,6 +15,8 @@ const EMULATOR_PORT: u16 = 9229;
 const API_PORT: u16 = 8000;
 const UI_PORT: u16 = 3000;
 const UI_ORIGIN: &str = "http://localhost:3000";
+const API_B_PORT: u16 = 8001;
+const UI_B_PORT: u16 = 3001;
 
 /// The parts of emulator/dev.toml the API's configuration needs.
 #[derive(Deserialize)]
@@ -43,13 +47,43 @@ impl Drop for Stack {
     }
 }
 
-pub fn run() -> Result<(), String> {
+/// Starts the API binary for one app client.
+fn start_api(
+    root: &std::path::Path,
+    pool_id: &str,
+    client: &DevClient,
+    port: u16,
+    ui_origin: &str,
+) -> Result<Child, String> {
+    Command::new(root.join("target/debug/api"))
+        .env("PORT", port.to_string())
+        .env(
+            "COGNITO_ENDPOINT",
+            format!("http://localhost:{EMULATOR_PORT}"),
+        )
+        .env("COGNITO_POOL_ID", pool_id)
+        .env("COGNITO_CLIENT_ID", &client.id)
+        .env(
+            "COGNITO_CLIENT_SECRET",
+            client.secret.as_deref().unwrap_or_default(),
+        )
+        .env("UI_ORIGINS", ui_origin)
+        .current_dir(root)
+        .spawn()
+        .map_err(|e| format!("cannot start the API on :{port}: {e}"))
+}
+
+pub fn run(app_b: bool) -> Result<(), String> {
     let root = crate::workspace_root();
-    for (port, what) in [
+    let mut ports = vec![
         (EMULATOR_PORT, "Cognito emulator"),
         (API_PORT, "API"),
         (UI_PORT, "UI"),
-    ] {
+    ];
+    if app_b {
+        ports.extend([(API_B_PORT, "app B's API"), (UI_B_PORT, "app B's UI")]);
+    }
+    for (port, what) in ports {
         if TcpListener::bind(("127.0.0.1", port)).is_err() {
             return Err(format!(
                 "port {port} ({what}) is already in use; stop whatever holds it"
@@ -62,21 +96,40 @@ pub fn run() -> Result<(), String> {
             .map_err(|e| format!("cannot read {}: {e}", dev_toml.display()))?,
     )
     .map_err(|e| format!("{}: {e}", dev_toml.display()))?;
-    let app_a = pool
-        .clients
-        .iter()
-        .find(|c| c.name == "app-a")
-        .ok_or("emulator/dev.toml has no app-a client")?;
+    let client = |name: &str| {
+        pool.clients
+            .iter()
+            .find(|c| c.name == name)
+            .ok_or(format!("emulator/dev.toml has no {name} client"))
+    };
+    let app_a = client("app-a")?;
 
     crate::tools::ensure_ui_build_tools()?;
     let cargo = env!("CARGO");
-    let built = Command::new(cargo)
-        .args(["build", "--package", "cognito-emulator", "--package", "api"])
+    let mut build = Command::new(cargo);
+    build.args(["build", "--package", "cognito-emulator", "--package", "api"]);
+    if app_b {
+        build.args(["--package", "e2e"]);
+    }
+    let built = build
         .current_dir(&root)
         .status()
         .map_err(|e| format!("cannot run cargo build: {e}"))?;
     if !built.success() {
         return Err("the build failed".into());
+    }
+    let dist_b = root.join("target/dist-b");
+    if app_b {
+        let built = Command::new("trunk")
+            .args(["build", "--offline", "--dist"])
+            .arg(&dist_b)
+            .env("PATH", crate::tools::path_with_tools())
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("cannot run trunk: {e}"))?;
+        if !built.success() {
+            return Err("trunk build for app B failed".into());
+        }
     }
     let bin = root.join("target/debug");
     let endpoint = format!("http://localhost:{EMULATOR_PORT}");
@@ -87,20 +140,28 @@ pub fn run() -> Result<(), String> {
         .spawn()
         .map_err(|e| format!("cannot start the emulator: {e}"))?;
     stack.0.push(("emulator", emulator));
-    let api = Command::new(bin.join("api"))
-        .env("PORT", API_PORT.to_string())
-        .env("COGNITO_ENDPOINT", &endpoint)
-        .env("COGNITO_POOL_ID", &pool.pool.id)
-        .env("COGNITO_CLIENT_ID", &app_a.id)
-        .env(
-            "COGNITO_CLIENT_SECRET",
-            app_a.secret.as_deref().unwrap_or_default(),
-        )
-        .env("UI_ORIGINS", UI_ORIGIN)
-        .current_dir(&root)
-        .spawn()
-        .map_err(|e| format!("cannot start the API: {e}"))?;
+    let api = start_api(&root, &pool.pool.id, app_a, API_PORT, UI_ORIGIN)?;
     stack.0.push(("API", api));
+    if app_b {
+        let ui_b_origin = format!("http://localhost:{UI_B_PORT}");
+        let api_b = start_api(
+            &root,
+            &pool.pool.id,
+            client("app-b")?,
+            API_B_PORT,
+            &ui_b_origin,
+        )?;
+        stack.0.push(("app B's API", api_b));
+        let ui_b = Command::new(bin.join("serve-dist"))
+            .arg("--dir")
+            .arg(&dist_b)
+            .args(["--port", &UI_B_PORT.to_string()])
+            .args(["--api-url", &format!("http://localhost:{API_B_PORT}")])
+            .current_dir(&root)
+            .spawn()
+            .map_err(|e| format!("cannot start app B's UI: {e}"))?;
+        stack.0.push(("app B's UI", ui_b));
+    }
     let ui = Command::new("trunk")
         .args(["serve", "--offline", "--port", &UI_PORT.to_string()])
         .env("PATH", crate::tools::path_with_tools())
@@ -115,6 +176,9 @@ pub fn run() -> Result<(), String> {
     println!(
         "API:              http://localhost:{API_PORT}  (docs: http://localhost:{API_PORT}/docs/)"
     );
+    if app_b {
+        println!("App B:            http://localhost:{UI_B_PORT} (API :{API_B_PORT}); signed in to A, it signs in without a password");
+    }
     println!("Development users (emulator/dev.toml, fixtures only):");
     println!("  admin@example.com / Admin-Passw0rd!  (group admin)");
     println!("  user@example.com  / User-Passw0rd!");

@@ -18,8 +18,12 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Start the development stack: the Cognito emulator on :9229 and the API on :8000.
-    Dev,
+    /// Start the development stack: UI on :3000, API on :8000, Cognito emulator on :9229.
+    Dev {
+        /// Also start app B (API :8001, UI :3001, app client B) to show single sign-on.
+        #[arg(long)]
+        app_b: bool,
+    },
     /// fmt --check, clippy -D warnings, and every test; ends with "N passed, N failed".
     Test,
     /// Micro-benchmarks (token validation cost), in an optimised build.
@@ -30,7 +34,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Dev => dev::run(),
+        Command::Dev { app_b } => dev::run(app_b),
         Command::Test => test::run(),
         Command::Bench => bench::run(),
         Command::Tools => tools::ensure_ui_build_tools().and_then(|()| tools::ensure_chromium()),

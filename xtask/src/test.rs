@@ -81,7 +81,8 @@ pub fn run() -> Result<(), String> {
         |counts| {
             run_tests(
                 Command::new(cargo)
-                    .args(["test", "--workspace", "--no-fail-fast"])
+                    // The browser suite needs the UI built first: it runs last.
+                    .args(["test", "--workspace", "--exclude", "e2e", "--no-fail-fast"])
                     .current_dir(&root),
                 counts,
             )
@@ -91,6 +92,11 @@ pub fn run() -> Result<(), String> {
         "ui wasm tests (headless Chromium)",
         &mut counts,
         |counts| run_browser_tests(&root, counts),
+    )?);
+    steps.push(Step::tests(
+        "end-to-end browser scenarios (e2e/)",
+        &mut counts,
+        |counts| run_end_to_end(&root, counts),
     )?);
 
     println!();
@@ -130,6 +136,36 @@ fn run_browser_tests(root: &std::path::Path, counts: &mut Counts) -> Result<bool
                 "wasm-bindgen-test-runner",
             )
             .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+            .current_dir(root),
+        counts,
+    )
+}
+
+/// Builds the UI with trunk into `target/e2e-dist`, then runs `e2e/` against it.
+fn run_end_to_end(root: &std::path::Path, counts: &mut Counts) -> Result<bool, String> {
+    let ready = tools::ensure_ui_build_tools().and_then(|()| tools::ensure_chromium());
+    if let Err(e) = ready {
+        eprintln!("xtask: cannot run the end-to-end tests: {e}");
+        return Ok(false);
+    }
+    let dist = root.join("target/e2e-dist");
+    let built = status(
+        Command::new("trunk")
+            .args(["build", "--offline", "--dist"])
+            .arg(&dist)
+            .env("PATH", tools::path_with_tools())
+            .current_dir(root),
+    )?;
+    if !built {
+        eprintln!("xtask: trunk build failed");
+        return Ok(false);
+    }
+    run_tests(
+        Command::new(env!("CARGO"))
+            .args(["test", "--package", "e2e", "--", "--test-threads=2"])
+            .env("E2E_DIST", &dist)
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+            .env("CHROMIUM", tools::CHROMIUM)
             .current_dir(root),
         counts,
     )
