@@ -80,20 +80,22 @@ async fn oversized_body_is_payload_too_large() {
     );
 }
 
+/// A CORS preflight for `GET /stats` from `origin`, asking for `headers`.
+async fn preflight(app: &TestApp, origin: &str, headers: Option<&str>) -> reqwest::Response {
+    let mut request = app
+        .request(Method::OPTIONS, "/stats", None)
+        .header("origin", origin)
+        .header("access-control-request-method", "GET");
+    if let Some(headers) = headers {
+        request = request.header("access-control-request-headers", headers);
+    }
+    request.send().await.expect("OPTIONS")
+}
+
 #[actix_web::test]
 async fn cors_preflight_allows_the_ui_origin_and_the_refresh_header() {
     let app = spawn_app().await;
-    let response = app
-        .request(Method::OPTIONS, "/stats", None)
-        .header("origin", UI_ORIGIN)
-        .header("access-control-request-method", "GET")
-        .header(
-            "access-control-request-headers",
-            "authorization, x-refresh-token",
-        )
-        .send()
-        .await
-        .expect("OPTIONS");
+    let response = preflight(&app, UI_ORIGIN, Some("authorization, x-refresh-token")).await;
     assert_eq!(response.status(), StatusCode::OK);
     let headers = response.headers();
     assert_eq!(headers["access-control-allow-origin"], UI_ORIGIN);
@@ -102,13 +104,7 @@ async fn cors_preflight_allows_the_ui_origin_and_the_refresh_header() {
         .expect("ascii");
     assert!(allowed.contains("x-refresh-token"), "{allowed}");
 
-    let foreign = app
-        .request(Method::OPTIONS, "/stats", None)
-        .header("origin", "https://evil.example")
-        .header("access-control-request-method", "GET")
-        .send()
-        .await
-        .expect("OPTIONS");
+    let foreign = preflight(&app, "https://evil.example", None).await;
     assert!(foreign
         .headers()
         .get("access-control-allow-origin")
@@ -118,14 +114,7 @@ async fn cors_preflight_allows_the_ui_origin_and_the_refresh_header() {
 #[actix_web::test]
 async fn a_refused_preflight_is_a_json_error() {
     let app = spawn_app().await;
-    let response = app
-        .request(Method::OPTIONS, "/stats", None)
-        .header("origin", UI_ORIGIN)
-        .header("access-control-request-method", "GET")
-        .header("access-control-request-headers", "x-not-allowed")
-        .send()
-        .await
-        .expect("OPTIONS");
+    let response = preflight(&app, UI_ORIGIN, Some("x-not-allowed")).await;
     assert_eq!(
         error_code(response).await,
         (StatusCode::BAD_REQUEST, "bad_request".into())
