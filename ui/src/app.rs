@@ -8,6 +8,7 @@ use crate::hooks::AppContext;
 use crate::routes::{switch, Route};
 use gloo_events::EventListener;
 use serde::Deserialize;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -53,6 +54,7 @@ pub fn app() -> Html {
             <SessionProvider api_url={config.api_url.clone()}>
                 <BrowserRouter>
                     <Nav />
+                    <SignInProblem />
                     <main id="main">
                         <Switch<Route> render={switch} />
                     </main>
@@ -96,7 +98,20 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
         let session = session.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|window| {
-                EventListener::new(&window, "storage", move |_| session.set(session::load()))
+                EventListener::new(&window, "storage", move |event| {
+                    let event = event.dyn_ref::<web_sys::StorageEvent>();
+                    let signed_out_elsewhere = event.is_some_and(|e| {
+                        e.key().as_deref() == Some(session::SESSION_KEY)
+                            && e.old_value().is_some()
+                            && e.new_value().is_none()
+                    });
+                    if signed_out_elsewhere {
+                        // Another tab signed out: follow it, never sign in again by ourselves.
+                        flow::go_to("/signout");
+                    } else {
+                        session.set(session::load());
+                    }
+                })
             });
             move || drop(listener)
         });
@@ -104,6 +119,7 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
     let sign_in = {
         let (api, sign_in_error) = ((*api).clone(), sign_in_error.clone());
         Callback::from(move |return_to: String| {
+            sign_in_error.set(None);
             let (api, sign_in_error) = (api.clone(), sign_in_error.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match flow::prepare_sign_in(&api, &return_to).await {
@@ -139,5 +155,21 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
         <ContextProvider<AppContext> {context}>
             { props.children.clone() }
         </ContextProvider<AppContext>>
+    }
+}
+
+/// Why sign-in could not start (the API is down, say), wherever it was started.
+#[function_component(SignInProblem)]
+fn sign_in_problem() -> Html {
+    let app = crate::hooks::use_app();
+    let Some(message) = app.sign_in_error.clone() else {
+        return html! {};
+    };
+    let sign_in = app.sign_in.clone();
+    let retry = Callback::from(move |()| sign_in.emit(flow::current_path()));
+    html! {
+        <div class="banner-wrap">
+            <crate::components::ErrorBanner {message} {retry} />
+        </div>
     }
 }

@@ -68,6 +68,10 @@ fn start_api(
             client.secret.as_deref().unwrap_or_default(),
         )
         .env("UI_ORIGINS", ui_origin)
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://data/kpi-{port}.db?mode=rwc"),
+        )
         .current_dir(root)
         .spawn()
         .map_err(|e| format!("cannot start the API on :{port}: {e}"))

@@ -88,15 +88,17 @@ pub fn run() -> Result<(), String> {
             )
         },
     )?);
+    // These install tools and start browsers: any error there is a failed
+    // step, never an early exit without the summary.
     steps.push(Step::tests(
         "ui wasm tests (headless Chromium)",
         &mut counts,
-        |counts| run_browser_tests(&root, counts),
+        |counts| Ok(run_browser_tests(&root, counts).unwrap_or_else(report)),
     )?);
     steps.push(Step::tests(
         "end-to-end browser scenarios (e2e/)",
         &mut counts,
-        |counts| run_end_to_end(&root, counts),
+        |counts| Ok(run_end_to_end(&root, counts).unwrap_or_else(report)),
     )?);
 
     println!();
@@ -118,6 +120,11 @@ pub fn run() -> Result<(), String> {
     }
 }
 
+fn report(error: String) -> bool {
+    eprintln!("xtask: {error}");
+    false
+}
+
 /// The UI's wasm-bindgen tests in headless Chromium, tools installed first.
 fn run_browser_tests(root: &std::path::Path, counts: &mut Counts) -> Result<bool, String> {
     let ready = tools::ensure_wasm_target()
@@ -129,7 +136,14 @@ fn run_browser_tests(root: &std::path::Path, counts: &mut Counts) -> Result<bool
     }
     run_tests(
         Command::new(env!("CARGO"))
-            .args(["test", "--package", "ui", "--target", tools::WASM_TARGET])
+            .args([
+                "test",
+                "--package",
+                "ui",
+                "--target",
+                tools::WASM_TARGET,
+                "--no-fail-fast",
+            ])
             .env("PATH", tools::path_with_tools())
             .env(
                 "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",

@@ -128,7 +128,7 @@ pub fn ensure_wasm_opt() -> Result<(), String> {
     if current.contains(&format!("version {BINARYEN_VERSION}")) {
         return Ok(());
     }
-    ensure_debian_packages(&["npm"], "npm")?;
+    ensure_debian_packages(&["npm"], output_of("npm", &["--version"]).is_some())?;
     let dir = tools_dir();
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     run(
@@ -153,14 +153,12 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// Debian's chromium and chromium-driver, installed when missing and we are root.
 pub fn ensure_chromium() -> Result<(), String> {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        return Ok(());
-    }
-    ensure_debian_packages(&["chromium", "chromium-driver"], "chromedriver")
+    let present = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    ensure_debian_packages(&["chromium", "chromium-driver"], present)
 }
 
-fn ensure_debian_packages(packages: &[&str], probe: &str) -> Result<(), String> {
-    if output_of("which", &[probe]).is_some() {
+fn ensure_debian_packages(packages: &[&str], present: bool) -> Result<(), String> {
+    if present {
         return Ok(());
     }
     let is_root = output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");

@@ -151,6 +151,17 @@ impl Stack {
             .expect("client")
     }
 
+    /// Emulator hook: how many authorize requests the hosted UI has seen.
+    pub async fn authorize_calls(&self) -> u64 {
+        let counters: Value = reqwest::get(format!("{}/_emulator/counters", self.idp))
+            .await
+            .expect("counters")
+            .json()
+            .await
+            .expect("counters json");
+        counters["authorize"].as_u64().unwrap_or(0)
+    }
+
     /// Emulator hook: app A's access (and ID) token lifetime in seconds.
     pub async fn set_access_token_secs(&self, secs: u64) {
         let response = reqwest::Client::new()
@@ -171,12 +182,14 @@ impl Stack {
 pub struct Browser {
     pub client: Client,
     driver: Child,
+    profile: PathBuf,
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
@@ -221,7 +234,11 @@ pub async fn browser() -> Browser {
             Err(e) => panic!("chromedriver did not start a session: {e}"),
         }
     };
-    Browser { client, driver }
+    Browser {
+        client,
+        driver,
+        profile,
+    }
 }
 
 impl Browser {

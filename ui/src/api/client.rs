@@ -158,20 +158,26 @@ impl ApiClient {
             if let Some(updated) = save_token_headers(&response) {
                 self.session_changed.emit(Some(updated));
             }
-            if response.status() != 401 || session.is_none() {
+            if response.status() != 401 {
                 return Ok(response);
             }
+            let Some(sent) = &session else {
+                return Ok(response);
+            };
             let error = error_of(response).await;
             let renewable = error.code() == Some(ErrorCode::TokenExpired)
                 && !send_refresh
-                && session.as_ref().is_some_and(|s| s.refresh_token.is_some());
+                && sent.refresh_token.is_some();
             if renewable {
                 force_refresh = true;
                 continue;
             }
             // Any other 401: the session is over; the guard starts sign-in again.
-            session::clear();
-            self.session_changed.emit(None);
+            // Only the session that was sent: another tab may have signed in since.
+            if session::load().is_some_and(|now| now.access_token == sent.access_token) {
+                session::clear();
+                self.session_changed.emit(None);
+            }
             return Err(ApiError::SignedOut);
         }
     }

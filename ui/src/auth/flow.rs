@@ -95,19 +95,29 @@ pub async fn prepare_sign_in(api: &ApiClient, return_to: &str) -> Result<String,
     ))
 }
 
-/// Revokes the refresh token through the API, clears the session, and returns
-/// Cognito's logout URL (or this app's `/signout` if the API is unreachable).
+/// Revokes the refresh token through the API, learns Cognito's logout URL,
+/// and only then clears the session (other tabs follow the moment it is
+/// cleared, so Cognito's session must be about to end). Returns where to go:
+/// Cognito's logout, or `/signout?partial` if the API could not be reached.
 pub async fn sign_out(api: &ApiClient) -> String {
+    let mut complete = true;
     if let Some(refresh) = session::load().and_then(|s| s.refresh_token) {
         if let Err(e) = api::sign_out(api, &refresh).await {
             web_sys::console::warn_1(&format!("sign-out at the API failed: {e}").into());
+            complete = false;
         }
     }
-    session::clear();
-    match api::auth_config(api).await {
+    // Cognito's logout ends its session even when the revoke failed; without
+    // the API we cannot learn where it is.
+    let destination = match api::auth_config(api).await {
         Ok(config) => logout_url(&config, &logout_uri()),
-        Err(_) => "/signout".into(),
+        Err(_) => "/signout?partial".into(),
+    };
+    if !complete {
+        web_sys::console::warn_1(&"the refresh token could not be revoked".into());
     }
+    session::clear();
+    destination
 }
 
 /// The query Cognito redirects back to `/signin` with.

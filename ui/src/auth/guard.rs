@@ -2,7 +2,7 @@
 //! starts, remembering the page that was asked for.
 
 use super::flow::current_path;
-use crate::components::{ErrorBanner, Spinner};
+use crate::components::Spinner;
 use crate::hooks::use_app;
 use yew::prelude::*;
 
@@ -33,13 +33,8 @@ pub fn protected(props: &ProtectedProps) -> Html {
         return props.children.clone();
     }
     match &app.sign_in_error {
-        Some(error) => {
-            let retry = {
-                let sign_in = app.sign_in.clone();
-                Callback::from(move |()| sign_in.emit(current_path()))
-            };
-            html! { <ErrorBanner message={error.clone()} {retry} /> }
-        }
+        // The layout shows the problem and a retry.
+        Some(_) => html! { <p class="muted">{ "This page needs you to sign in." }</p> },
         None => html! { <Spinner label="Redirecting to sign-in…" /> },
     }
 }

@@ -8,13 +8,25 @@ use yew_router::prelude::*;
 pub fn nav() -> Html {
     let app = use_app();
     let route = use_route::<Route>();
+    let navigator = use_navigator();
+    // A plain link (so it can carry aria-current) that routes inside the app.
     let link = |to: Route, label: &'static str| {
         let current = route.as_ref() == Some(&to);
+        let href = to.to_path();
+        let onclick = navigator.clone().map(|navigator| {
+            Callback::from(move |e: MouseEvent| {
+                if !(e.ctrl_key() || e.meta_key() || e.shift_key()) {
+                    e.prevent_default();
+                    navigator.push(&to);
+                }
+            })
+        });
         html! {
             <li>
-                <Link<Route> {to} classes={classes!(current.then_some("current"))}>
+                <a {href} {onclick} class={classes!(current.then_some("current"))}
+                    aria-current={current.then_some("page")}>
                     { label }
-                </Link<Route>>
+                </a>
             </li>
         }
     };

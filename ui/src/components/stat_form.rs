@@ -140,6 +140,7 @@ pub fn stat_form(props: &StatFormProps) -> Html {
                 <label for={id.clone()}>{ label }</label>
                 <input id={id.clone()} name={name} type={kind} value={value.to_owned()}
                     placeholder={hint} oninput={on_input(name)}
+                    autofocus={name == "kpi"}
                     step={(kind == "number").then_some("any")}
                     aria-invalid={problem.is_some().to_string()}
                     aria-describedby={described.clone()} />

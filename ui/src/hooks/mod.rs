@@ -61,7 +61,10 @@ where
     {
         let state = state.clone();
         use_effect_with(*version, move |_| {
-            state.set(Load::Loading);
+            // A reload keeps showing the data it replaces (and keyboard focus stays put).
+            if !matches!(*state, Load::Ready(_)) {
+                state.set(Load::Loading);
+            }
             wasm_bindgen_futures::spawn_local(async move {
                 state.set(match fetch(api).await {
                     Ok(data) => Load::Ready(Rc::new(data)),

@@ -38,16 +38,28 @@ pub fn sign_in() -> Html {
                 match api::exchange_code(&api, &request).await {
                     Ok(tokens) => {
                         set_session.emit(Some(Session::from_tokens(tokens)));
-                        let path = attempt.return_to.split('?').next().unwrap_or("/");
+                        let (path, query) = attempt
+                            .return_to
+                            .split_once('?')
+                            .unwrap_or((attempt.return_to.as_str(), ""));
                         let route = Route::recognize(path).unwrap_or(Route::Home);
+                        let pairs: Vec<(String, String)> =
+                            serde_urlencoded::from_str(query).unwrap_or_default();
                         if let Some(navigator) = navigator {
-                            navigator.replace(&route);
+                            if navigator.replace_with_query(&route, &pairs).is_err() {
+                                navigator.replace(&route);
+                            }
                         }
                     }
-                    Err(error) => failure.set(Some((
-                        format!("Sign-in failed: {}", error.explain()),
-                        attempt.return_to,
-                    ))),
+                    Err(error) => {
+                        let why = match error.code() {
+                            Some(shared::ErrorCode::IdpUnavailable) => {
+                                "the sign-in service is unavailable; try again in a moment".into()
+                            }
+                            _ => error.explain(),
+                        };
+                        failure.set(Some((format!("Sign-in failed: {why}"), attempt.return_to)));
+                    }
                 }
             }),
         });

@@ -8,10 +8,18 @@ use yew_router::prelude::*;
 pub fn sign_out() -> Html {
     let app = use_app();
     let sign_in = app.sign_in.clone();
+    // `?partial`: the API could not be reached, so only this device forgot the session.
+    let partial = use_location().is_some_and(|l| l.query_str().contains("partial"));
+    let detail = if partial {
+        "Your session has ended on this device. The API could not be reached, so the \
+         sign-in service may still remember you until it times out."
+    } else {
+        "Your session has ended on this device and at the sign-in service."
+    };
     html! {
         <section class="page">
             <h1>{ "You are signed out" }</h1>
-            <p>{ "Your session has ended on this device and at the sign-in service." }</p>
+            <p>{ detail }</p>
             <div class="actions">
                 <button class="button" type="button"
                     onclick={Callback::from(move |_| sign_in.emit("/stats".into()))}>

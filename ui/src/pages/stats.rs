@@ -186,7 +186,12 @@ pub fn stats() -> Html {
                 let editing = editing.clone();
                 Callback::from(move |()| editing.set(None))
             };
-            html! { <StatForm mode={mode.clone()} on_saved={done} on_cancel={cancel} /> }
+            // Keyed by record: editing another row starts from that row's values.
+            let key = match mode {
+                StatFormMode::Create => "new".to_owned(),
+                StatFormMode::Edit(record) => record.id.to_string(),
+            };
+            html! { <StatForm {key} mode={mode.clone()} on_saved={done} on_cancel={cancel} /> }
         }
         (None, true) => {
             let editing = editing.clone();
