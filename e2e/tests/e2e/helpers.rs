@@ -350,6 +350,7 @@ impl Browser {
     pub async fn screenshot(&self, name: &str) {
         let dir = workspace_root().join("target/e2e-screenshots");
         std::fs::create_dir_all(&dir).expect("screenshot dir");
+        self.js("window.scrollTo(0, 0)").await;
         let png = self.client.screenshot().await.expect("screenshot");
         std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
     }
