@@ -148,6 +148,16 @@ pub fn ensure_ui_build_tools() -> Result<(), String> {
     ensure_trunk()
 }
 
+/// Debian's PostgreSQL server, for the API's data tests on PostgreSQL.
+pub fn ensure_postgresql() -> Result<(), String> {
+    let present = std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|versions| {
+        versions
+            .filter_map(Result::ok)
+            .any(|v| v.path().join("bin/initdb").exists())
+    });
+    ensure_debian_packages(&["postgresql"], present)
+}
+
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 

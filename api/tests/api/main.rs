@@ -2,6 +2,7 @@
 
 mod attacks;
 mod auth;
+mod database;
 mod helpers;
 mod http;
 mod logs;
