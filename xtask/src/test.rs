@@ -75,6 +75,10 @@ pub fn run() -> Result<(), String> {
                 .current_dir(&root),
         )?,
     ));
+    // The API's data tests start a real PostgreSQL server of their own.
+    if let Err(e) = tools::ensure_postgresql() {
+        eprintln!("xtask: {e}; the PostgreSQL data test will fail");
+    }
     steps.push(Step::tests(
         "cargo test --workspace",
         &mut counts,
