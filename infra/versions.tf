@@ -1,5 +1,10 @@
 terraform {
   required_version = ">= 1.6"
+  # State in S3: `terraform init -backend-config="bucket=<your state bucket>"` (docs/deploy.md).
+  backend "s3" {
+    key     = "kpi-dashboard/terraform.tfstate"
+    encrypt = true
+  }
   required_providers {
     aws = {
       source  = "hashicorp/aws"

@@ -2,7 +2,9 @@
 //! check, `cargo xtask bench` measures.
 
 mod bench;
+mod checks;
 mod dev;
+mod dist;
 mod test;
 mod tools;
 
@@ -30,6 +32,18 @@ enum Command {
     Bench,
     /// Install what the UI build and browser tests need, if missing.
     Tools,
+    /// Build what a deployment uploads: dist/ (release UI + config.json) and the API's Lambda zip.
+    Dist {
+        /// The deployed API's base URL, written into dist/config.json.
+        #[arg(long)]
+        api_url: Option<String>,
+        /// Only the API's Lambda package.
+        #[arg(long, conflicts_with = "ui_only")]
+        api_only: bool,
+        /// Only dist/.
+        #[arg(long)]
+        ui_only: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -37,6 +51,11 @@ fn main() -> ExitCode {
         Command::Dev { app_b } => dev::run(app_b),
         Command::Test => test::run(),
         Command::Bench => bench::run(),
+        Command::Dist {
+            api_url,
+            api_only,
+            ui_only,
+        } => dist::run(api_url, api_only, ui_only),
         Command::Tools => tools::ensure_ui_build_tools().and_then(|()| tools::ensure_chromium()),
     };
     match result {

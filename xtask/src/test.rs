@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in order, with one summary line at the end.
 
-use crate::tools;
+use crate::{checks, tools};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -99,6 +99,10 @@ pub fn run() -> Result<(), String> {
         &mut counts,
         |counts| Ok(run_browser_tests(&root, counts).unwrap_or_else(report)),
     )?);
+    steps.push(Step::check(
+        "infra/ parses, checkov, actionlint",
+        checks::run_all(&root).unwrap_or_else(report),
+    ));
     steps.push(Step::tests(
         "end-to-end browser scenarios (e2e/)",
         &mut counts,

@@ -81,14 +81,23 @@ pub fn wasm_bindgen_version() -> Result<String, String> {
 }
 
 pub fn ensure_wasm_target() -> Result<(), String> {
+    ensure_rust_target(WASM_TARGET)
+}
+
+pub fn ensure_rust_target(target: &str) -> Result<(), String> {
     let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+    if installed.lines().any(|l| l.trim() == target) {
         return Ok(());
     }
     run(
-        &format!("rustup target add {WASM_TARGET}"),
-        Command::new("rustup").args(["target", "add", WASM_TARGET]),
+        &format!("rustup target add {target}"),
+        Command::new("rustup").args(["target", "add", target]),
     )
+}
+
+/// musl-gcc, for the C parts (ring, SQLite) of the API's static Lambda build.
+pub fn ensure_musl_tools() -> Result<(), String> {
+    ensure_debian_packages(&["musl-tools"], output_of("which", &["musl-gcc"]).is_some())
 }
 
 /// `cargo install` unless `bin --version` already names `version`.
