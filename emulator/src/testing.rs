@@ -75,6 +75,22 @@ pub fn hidden_field(html: &str, name: &str) -> String {
     html[start..end].to_owned()
 }
 
+/// GETs `url` and reads its JSON body.
+pub async fn get_json<T: serde::de::DeserializeOwned>(http: &Client, url: &str) -> T {
+    http.get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: not JSON: {e}"))
+}
+
+/// The emulator's call counters (`/_emulator/counters`).
+pub async fn counters(http: &Client, base: &str) -> serde_json::Value {
+    get_json(http, &format!("{base}/_emulator/counters")).await
+}
+
 /// `{base}/oauth2/authorize?...` for the code flow with PKCE and `state`.
 pub fn authorize_url(
     base: &str,

@@ -334,14 +334,7 @@ impl TestApp {
 
     /// Emulator hook: call counters.
     pub async fn counters(&self) -> Value {
-        self.http
-            .get(format!("{}/_emulator/counters", self.idp))
-            .send()
-            .await
-            .expect("counters")
-            .json()
-            .await
-            .expect("counters json")
+        testing::counters(&self.http, &self.idp).await
     }
 
     /// How many refresh_token grants the emulator has answered.

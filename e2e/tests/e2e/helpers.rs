@@ -153,12 +153,8 @@ impl Stack {
 
     /// Emulator hook: how many authorize requests the hosted UI has seen.
     pub async fn authorize_calls(&self) -> u64 {
-        let counters: Value = reqwest::get(format!("{}/_emulator/counters", self.idp))
-            .await
-            .expect("counters")
-            .json()
-            .await
-            .expect("counters json");
+        let counters =
+            cognito_emulator::testing::counters(&reqwest::Client::new(), &self.idp).await;
         counters["authorize"].as_u64().unwrap_or(0)
     }
 

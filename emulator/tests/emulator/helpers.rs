@@ -176,14 +176,11 @@ impl TestPool {
     }
 
     pub async fn jwks(&self) -> jsonwebtoken::jwk::JwkSet {
-        self.http
-            .get(format!("{}/.well-known/jwks.json", self.issuer))
-            .send()
-            .await
-            .expect("jwks")
-            .json()
-            .await
-            .expect("jwks json")
+        testing::get_json(
+            &self.http,
+            &format!("{}/.well-known/jwks.json", self.issuer),
+        )
+        .await
     }
 
     pub async fn user_info(&self, access_token: &str) -> Response {
@@ -196,14 +193,7 @@ impl TestPool {
     }
 
     pub async fn counters(&self) -> Value {
-        self.http
-            .get(self.url("/_emulator/counters"))
-            .send()
-            .await
-            .expect("counters")
-            .json()
-            .await
-            .expect("counters json")
+        testing::counters(&self.http, &self.base).await
     }
 }
 
