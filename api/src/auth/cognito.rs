@@ -29,6 +29,12 @@ impl IdpError {
     pub fn is_invalid_grant(&self) -> bool {
         matches!(self, Self::Refused { error, .. } if error == "invalid_grant")
     }
+
+    /// Cognito refused our own credentials: a misconfiguration, not the caller's fault.
+    pub fn is_client_misconfigured(&self) -> bool {
+        matches!(self, Self::Refused { error, .. }
+            if error == "invalid_client" || error == "unauthorized_client")
+    }
 }
 
 /// What the token endpoint returns. `Debug` shows no token.

@@ -60,10 +60,7 @@ impl From<IdpError> for RefreshError {
     fn from(e: IdpError) -> Self {
         match e {
             IdpError::Unavailable(detail) => Self::Unavailable(detail),
-            // Our credentials are wrong: a misconfiguration, not the caller's fault.
-            IdpError::Refused { ref error, .. }
-                if error == "invalid_client" || error == "unauthorized_client" =>
-            {
+            e if e.is_client_misconfigured() => {
                 Self::Internal(format!("refresh refused: {e}; check the app client"))
             }
             // invalid_grant, invalid_request (a malformed token), ...: this refresh token is done.
@@ -72,12 +69,13 @@ impl From<IdpError> for RefreshError {
     }
 }
 
+/// Cognito issued an access token (on sign-in or refresh) that our rules refuse.
 impl From<TokenError> for RefreshError {
     fn from(e: TokenError) -> Self {
         match e {
             TokenError::KeysUnavailable(e) => Self::Unavailable(e.to_string()),
             other => Self::Internal(format!(
-                "Cognito returned an access token we refuse: {other}"
+                "Cognito issued an access token this API refuses ({other}); check COGNITO_* settings"
             )),
         }
     }

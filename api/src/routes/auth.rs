@@ -2,7 +2,8 @@
 //! (with the client secret, which only this API holds), refresh and sign-out.
 
 use crate::auth::cognito::{IdpClient, IdpError, TokenResponse};
-use crate::auth::validate::{unix_now, TokenError};
+use crate::auth::refresh::RefreshError;
+use crate::auth::validate::unix_now;
 use crate::auth::{AuthState, AuthenticatedUser};
 use crate::config::Settings;
 use crate::error::ApiError;
@@ -67,7 +68,7 @@ pub async fn token(
     let claims = auth
         .validate(&tokens.access_token, &idp)
         .await
-        .map_err(cognito_token_refused)?;
+        .map_err(|e| ApiError::from(&RefreshError::from(e)))?;
     tracing::info!(sub = %claims.sub, "signed in");
     Ok(Json(to_dto(tokens, claims.exp, true)))
 }
@@ -157,23 +158,12 @@ fn refused_code(e: IdpError) -> ApiError {
         IdpError::Refused { error, .. } if error == "invalid_grant" => {
             ApiError::InvalidGrant(error)
         }
-        IdpError::Refused { ref error, .. }
-            if error == "invalid_client" || error == "unauthorized_client" =>
-        {
+        e if e.is_client_misconfigured() => {
             ApiError::Internal(format!("code exchange refused: {e}; check the app client"))
         }
         IdpError::Refused { error, .. } => {
             ApiError::BadRequest(format!("Cognito refused the code exchange: {error}"))
         }
-    }
-}
-
-fn cognito_token_refused(e: TokenError) -> ApiError {
-    match e {
-        TokenError::KeysUnavailable(e) => ApiError::IdpUnavailable(e.to_string()),
-        other => ApiError::Internal(format!(
-            "Cognito issued an access token this API refuses ({other}); check COGNITO_* settings"
-        )),
     }
 }
 
