@@ -90,16 +90,21 @@ impl Postgres {
         server
     }
 
-    fn run(&self, tool: &str, args: &[&str]) {
+    /// A server tool, as the postgres user when we are root.
+    fn command(&self, tool: &str) -> Command {
         let program = self.bin.join(tool);
-        let mut command = if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&program);
-            c
+        if self.as_postgres {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
         } else {
-            Command::new(&program)
-        };
-        let output = command
+            Command::new(program)
+        }
+    }
+
+    fn run(&self, tool: &str, args: &[&str]) {
+        let output = self
+            .command(tool)
             .args(args)
             .stdin(Stdio::null())
             .output()
@@ -119,15 +124,8 @@ impl Postgres {
 impl Drop for Postgres {
     fn drop(&mut self) {
         let data = self.dir.join("data");
-        let program = self.bin.join("pg_ctl");
-        let mut command = if self.as_postgres {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&program);
-            c
-        } else {
-            Command::new(&program)
-        };
-        let _ = command
+        let _ = self
+            .command("pg_ctl")
             .args(["-D", path(&data), "-m", "immediate", "stop"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
