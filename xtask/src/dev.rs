@@ -124,16 +124,7 @@ pub fn run(app_b: bool) -> Result<(), String> {
     }
     let dist_b = root.join("target/dist-b");
     if app_b {
-        let built = Command::new("trunk")
-            .args(["build", "--offline", "--dist"])
-            .arg(&dist_b)
-            .env("PATH", crate::tools::path_with_tools())
-            .current_dir(&root)
-            .status()
-            .map_err(|e| format!("cannot run trunk: {e}"))?;
-        if !built.success() {
-            return Err("trunk build for app B failed".into());
-        }
+        crate::tools::trunk_build(&dist_b, false)?;
     }
     let bin = root.join("target/debug");
     let endpoint = format!("http://localhost:{EMULATOR_PORT}");

@@ -26,16 +26,7 @@ pub fn run(api_url: Option<String>, api_only: bool, ui_only: bool) -> Result<(),
 fn build_ui(root: &Path, api_url: &str) -> Result<(), String> {
     tools::ensure_ui_build_tools()?;
     let dist = root.join("dist");
-    let status = Command::new("trunk")
-        .args(["build", "--offline", "--release", "--dist"])
-        .arg(&dist)
-        .env("PATH", tools::path_with_tools())
-        .current_dir(root)
-        .status()
-        .map_err(|e| format!("cannot run trunk: {e}"))?;
-    if !status.success() {
-        return Err("trunk build --release failed".into());
-    }
+    tools::trunk_build(&dist, true)?;
     let config = format!("{{ \"apiUrl\": {api_url:?} }}\n");
     std::fs::write(dist.join("config.json"), config).map_err(|e| format!("config.json: {e}"))?;
     externalize_inline_scripts(&dist)?;

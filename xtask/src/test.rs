@@ -171,15 +171,8 @@ fn run_end_to_end(root: &std::path::Path, counts: &mut Counts) -> Result<bool, S
         return Ok(false);
     }
     let dist = root.join("target/e2e-dist");
-    let built = status(
-        Command::new("trunk")
-            .args(["build", "--offline", "--dist"])
-            .arg(&dist)
-            .env("PATH", tools::path_with_tools())
-            .current_dir(root),
-    )?;
-    if !built {
-        eprintln!("xtask: trunk build failed");
+    if let Err(e) = tools::trunk_build(&dist, false) {
+        eprintln!("xtask: {e}");
         return Ok(false);
     }
     run_tests(

@@ -47,17 +47,40 @@ fn output_of(program: &str, args: &[&str]) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-fn run(what: &str, command: &mut Command) -> Result<(), String> {
+/// Announces and runs `command` with our PATH; whether it succeeded.
+pub fn run_step(what: &str, command: &mut Command) -> Result<bool, String> {
     println!("xtask: {what}");
-    let status = command
+    command
         .env("PATH", path_with_tools())
         .status()
-        .map_err(|e| format!("{what}: cannot start: {e}"))?;
-    if status.success() {
+        .map(|s| s.success())
+        .map_err(|e| format!("{what}: cannot start: {e}"))
+}
+
+/// [`run_step`], where failing is an error.
+fn run(what: &str, command: &mut Command) -> Result<(), String> {
+    if run_step(what, command)? {
         Ok(())
     } else {
-        Err(format!("{what}: failed with {status}"))
+        Err(format!("{what}: failed"))
     }
+}
+
+/// `trunk build --offline` of the UI into `dist` (the release profile when `release`).
+pub fn trunk_build(dist: &Path, release: bool) -> Result<(), String> {
+    let mut command = Command::new("trunk");
+    command.args(["build", "--offline"]);
+    if release {
+        command.arg("--release");
+    }
+    command
+        .arg("--dist")
+        .arg(dist)
+        .current_dir(crate::workspace_root());
+    run(
+        &format!("trunk build into {}", dist.display()),
+        &mut command,
+    )
 }
 
 /// The wasm-bindgen version pinned in Cargo.lock (trunk needs the CLI of exactly it).
