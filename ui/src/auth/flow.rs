@@ -100,11 +100,9 @@ pub async fn prepare_sign_in(api: &ApiClient, return_to: &str) -> Result<String,
 /// cleared, so Cognito's session must be about to end). Returns where to go:
 /// Cognito's logout, or `/signout?partial` if the API could not be reached.
 pub async fn sign_out(api: &ApiClient) -> String {
-    let mut complete = true;
     if let Some(refresh) = session::load().and_then(|s| s.refresh_token) {
         if let Err(e) = api::sign_out(api, &refresh).await {
             web_sys::console::warn_1(&format!("sign-out at the API failed: {e}").into());
-            complete = false;
         }
     }
     // Cognito's logout ends its session even when the revoke failed; without
@@ -113,9 +111,6 @@ pub async fn sign_out(api: &ApiClient) -> String {
         Ok(config) => logout_url(&config, &logout_uri()),
         Err(_) => "/signout?partial".into(),
     };
-    if !complete {
-        web_sys::console::warn_1(&"the refresh token could not be revoked".into());
-    }
     session::clear();
     destination
 }
