@@ -4,6 +4,7 @@
 //! Start it in-process with [`spawn`] on a listener bound to port 0, or run the
 //! `cognito-emulator` binary.
 
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod keys;
@@ -15,6 +16,7 @@ mod templates;
 pub mod testing;
 pub mod tokens;
 
+use crate::clock::Clock;
 use crate::config::EmulatorConfig;
 use crate::keys::{KeyError, KeyRing};
 use crate::state::Store;
@@ -33,6 +35,8 @@ pub struct Options {
     pub test_hooks: bool,
     /// HTTP worker threads.
     pub workers: usize,
+    /// The pool's time; tests keep a clone and advance it.
+    pub clock: Clock,
 }
 
 impl Default for Options {
@@ -41,6 +45,7 @@ impl Default for Options {
             public_url: None,
             test_hooks: true,
             workers: 2,
+            clock: Clock::system(),
         }
     }
 }
@@ -63,6 +68,8 @@ pub struct Emulator {
     pub issuer: String,
     pub test_hooks: bool,
     pub rotation_overlap_secs: u64,
+    /// Every expiry decision reads this clock.
+    pub clock: Clock,
     store: Mutex<Store>,
     keys: RwLock<KeyRing>,
 }
@@ -117,6 +124,7 @@ pub fn build(
         issuer: issuer.clone(),
         test_hooks: options.test_hooks,
         rotation_overlap_secs: config.keys.rotation_overlap_secs,
+        clock: options.clock.clone(),
         store: Mutex::new(Store::new(config)),
         keys: RwLock::new(keys),
     });

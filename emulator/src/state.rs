@@ -5,20 +5,11 @@ use crate::config::{ClientConfig, EmulatorConfig, Flow, UserConfig};
 use rand::distributions::{Alphanumeric, DistString};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Authorization codes live 5 minutes, as Cognito's.
 pub const CODE_LIFETIME_SECS: u64 = 5 * 60;
 /// The hosted-UI session cookie lasts 1 hour whatever the token lifetimes.
 pub const SESSION_LIFETIME_SECS: u64 = 60 * 60;
-
-/// Seconds since the Unix epoch.
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
 
 /// A random URL-safe string of `len` letters and digits.
 pub fn random_string(len: usize) -> String {
@@ -266,8 +257,7 @@ impl Store {
     }
 
     /// Issues a single-use authorization code.
-    pub fn issue_code(&mut self, code: AuthCode) -> String {
-        let now = unix_now();
+    pub fn issue_code(&mut self, code: AuthCode, now: u64) -> String {
         self.codes.retain(|_, c| c.expires_at > now);
         let value = uuid::Uuid::new_v4().to_string();
         self.codes.insert(value.clone(), code);
@@ -275,8 +265,7 @@ impl Store {
     }
 
     /// Stores a refresh grant and returns its opaque token (shaped like Cognito's JWE).
-    pub fn issue_refresh_token(&mut self, grant: RefreshGrant) -> String {
-        let now = unix_now();
+    pub fn issue_refresh_token(&mut self, grant: RefreshGrant, now: u64) -> String {
         self.refresh_tokens.retain(|_, g| g.expires_at > now);
         let token = format!(
             "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.{}.{}.{}.{}",

@@ -2,7 +2,7 @@
 //! offers only through its admin API or not at all. Off with `--no-test-hooks`.
 
 use crate::error::OAuthError;
-use crate::state::{one_time_code, unix_now, Fault, FaultTarget, User, UserStatus};
+use crate::state::{one_time_code, Fault, FaultTarget, User, UserStatus};
 use crate::Emulator;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -19,6 +19,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 web::put().to(set_lifetimes),
             )
             .route("/keys/rotate", web::post().to(rotate_keys))
+            .route("/clock", web::get().to(clock))
+            .route("/clock", web::post().to(advance_clock))
             .route("/counters", web::get().to(counters))
             .route("/counters/reset", web::post().to(reset_counters))
             .route("/faults", web::delete().to(clear_faults))
@@ -146,8 +148,9 @@ async fn rotate_keys(
         .and_then(|b| b.overlap_secs)
         .unwrap_or(emulator.rotation_overlap_secs);
     let worker = emulator.clone();
+    let now = emulator.clock.now();
     // Key generation takes a while; keep it off the async workers.
-    web::block(move || worker.keys_mut().rotate(overlap, unix_now()))
+    web::block(move || worker.keys_mut().rotate(overlap, now))
         .await
         .map_err(|_| {
             OAuthError::server_error(StatusCode::INTERNAL_SERVER_ERROR, "rotation was cancelled")
@@ -159,6 +162,33 @@ async fn rotate_keys(
         "idKid": keys.id().kid,
         "overlapSecs": overlap,
     })))
+}
+
+fn clock_body(emulator: &Emulator) -> serde_json::Value {
+    json!({ "now": emulator.clock.now(), "offsetSecs": emulator.clock.offset_secs() })
+}
+
+async fn clock(emulator: web::Data<Emulator>) -> HttpResponse {
+    HttpResponse::Ok().json(clock_body(&emulator))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Advance {
+    advance_secs: u64,
+}
+
+/// Moves the pool's time forward, so tests let tokens, codes and sessions expire without sleeping.
+async fn advance_clock(
+    body: web::Json<Advance>,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, OAuthError> {
+    emulator
+        .clock
+        .advance(std::time::Duration::from_secs(body.advance_secs))
+        .map_err(|e| OAuthError::invalid_request(e.to_string()))?;
+    tracing::info!(advanced_secs = body.advance_secs, "clock advanced");
+    Ok(HttpResponse::Ok().json(clock_body(&emulator)))
 }
 
 async fn counters(emulator: web::Data<Emulator>) -> HttpResponse {

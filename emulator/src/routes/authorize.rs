@@ -5,7 +5,7 @@
 use super::{error_page, found, with_query, SESSION_COOKIE};
 use crate::config::Flow;
 use crate::params::Params;
-use crate::state::{unix_now, AuthCode, Client, SignIn, Store, CODE_LIFETIME_SECS};
+use crate::state::{AuthCode, Client, SignIn, Store, CODE_LIFETIME_SECS};
 use crate::Emulator;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -149,16 +149,19 @@ impl AuthorizeRequest {
     }
 
     /// Issues a code for a signed-in user and redirects back to the app.
-    pub fn complete(&self, store: &mut Store, sign_in: SignIn) -> HttpResponse {
-        let code = store.issue_code(AuthCode {
-            client_id: self.client.id.clone(),
-            redirect_uri: self.redirect_uri.clone(),
-            scopes: self.scopes.clone(),
-            code_challenge: self.code_challenge.clone(),
-            nonce: self.nonce.clone(),
-            sign_in,
-            expires_at: unix_now() + CODE_LIFETIME_SECS,
-        });
+    pub fn complete(&self, store: &mut Store, sign_in: SignIn, now: u64) -> HttpResponse {
+        let code = store.issue_code(
+            AuthCode {
+                client_id: self.client.id.clone(),
+                redirect_uri: self.redirect_uri.clone(),
+                scopes: self.scopes.clone(),
+                code_challenge: self.code_challenge.clone(),
+                nonce: self.nonce.clone(),
+                sign_in,
+                expires_at: now + CODE_LIFETIME_SECS,
+            },
+            now,
+        );
         let mut pairs = vec![("code", code.as_str())];
         if let Some(state) = self.state.as_deref() {
             pairs.push(("state", state));
@@ -205,14 +208,14 @@ async fn authorize(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpRespo
         Ok(request) => request,
         Err(err) => return err.to_response(),
     };
-    let now = unix_now();
+    let now = emulator.clock.now();
     let session = req.cookie(SESSION_COOKIE).and_then(|c| {
         store
             .live_session(c.value(), now)
             .map(|s| s.sign_in.clone())
     });
     match session {
-        Some(sign_in) => request.complete(&mut store, sign_in),
+        Some(sign_in) => request.complete(&mut store, sign_in, now),
         None => found(&format!("/login?{}", request.query)),
     }
 }

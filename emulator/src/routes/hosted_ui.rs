@@ -5,7 +5,7 @@
 use super::authorize::{AuthorizeError, AuthorizeRequest, AUTHORIZE_PARAMS};
 use super::{cookie, csrf_ok, csrf_token, error_page, found, page, with_query, SESSION_COOKIE};
 use crate::params::{Params, ParamsError};
-use crate::state::{one_time_code, unix_now, SignIn, User, UserStatus, SESSION_LIFETIME_SECS};
+use crate::state::{one_time_code, SignIn, User, UserStatus, SESSION_LIFETIME_SECS};
 use crate::{templates, Emulator};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
@@ -100,7 +100,7 @@ fn authorize_request(
 
 /// Signs the user in: a hosted-UI session cookie, then a code back to the app.
 fn sign_in(emulator: &Emulator, request: &AuthorizeRequest, username: &str) -> HttpResponse {
-    let now = unix_now();
+    let now = emulator.clock.now();
     let sign_in = SignIn {
         username: username.to_owned(),
         auth_time: now,
@@ -108,7 +108,7 @@ fn sign_in(emulator: &Emulator, request: &AuthorizeRequest, username: &str) -> H
     };
     let mut store = emulator.store();
     let session = store.start_session(sign_in.clone(), now);
-    let mut response = request.complete(&mut store, sign_in);
+    let mut response = request.complete(&mut store, sign_in, now);
     let _ = response.add_cookie(&cookie(
         SESSION_COOKIE,
         session,

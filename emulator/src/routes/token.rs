@@ -5,7 +5,7 @@ use super::apply_fault;
 use crate::config::Flow;
 use crate::error::OAuthError;
 use crate::params::Params;
-use crate::state::{unix_now, Client, FaultTarget, RefreshGrant};
+use crate::state::{Client, FaultTarget, RefreshGrant};
 use crate::tokens::{issue_client_token, issue_user_tokens, IssuedTokens, UserGrant};
 use crate::Emulator;
 use actix_web::http::{header, StatusCode};
@@ -181,7 +181,7 @@ fn authorization_code(
     let redirect_uri = form
         .get("redirect_uri")
         .ok_or_else(|| OAuthError::invalid_request("redirect_uri is missing"))?;
-    let now = unix_now();
+    let now = emulator.clock.now();
     let mut store = emulator.store();
     // Single use: the code is gone whatever the outcome of this attempt.
     let grant = store
@@ -218,7 +218,7 @@ fn authorization_code(
         origin_jti: uuid::Uuid::new_v4().to_string(),
         expires_at: now + client.refresh_token_secs,
     };
-    let refresh = store.issue_refresh_token(refresh_grant.clone());
+    let refresh = store.issue_refresh_token(refresh_grant.clone(), now);
     drop(store);
     let tokens = sign_user_tokens(emulator, client, &user, &refresh_grant, now)?;
     Ok(token_response(tokens, Some(refresh)))
@@ -255,7 +255,7 @@ fn refresh_token(
     let token = form
         .get("refresh_token")
         .ok_or_else(|| OAuthError::invalid_request("refresh_token is missing"))?;
-    let now = unix_now();
+    let now = emulator.clock.now();
     let mut store = emulator.store();
     let grant = store
         .refresh_tokens
@@ -269,10 +269,13 @@ fn refresh_token(
         .ok_or_else(|| OAuthError::invalid_grant("user no longer exists"))?;
     let rotated = client.refresh_rotation.then(|| {
         store.refresh_tokens.remove(token);
-        store.issue_refresh_token(RefreshGrant {
-            expires_at: now + client.refresh_token_secs,
-            ..grant.clone()
-        })
+        store.issue_refresh_token(
+            RefreshGrant {
+                expires_at: now + client.refresh_token_secs,
+                ..grant.clone()
+            },
+            now,
+        )
     });
     drop(store);
     let tokens = sign_user_tokens(emulator, client, &user, &grant, now)?;
@@ -306,7 +309,7 @@ fn client_credentials(
         &emulator.issuer,
         client,
         &scopes,
-        unix_now(),
+        emulator.clock.now(),
     )?;
     Ok(token_response(tokens, None))
 }

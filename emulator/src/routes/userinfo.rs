@@ -1,7 +1,6 @@
 //! `GET|POST /oauth2/userInfo`: the OIDC claims of the user behind an access token.
 
 use crate::error::OAuthError;
-use crate::state::unix_now;
 use crate::tokens::AccessClaims;
 use crate::Emulator;
 use actix_web::http::header;
@@ -22,18 +21,23 @@ pub fn verify_access_token(emulator: &Emulator, token: &str) -> Result<AccessCla
     let kid = header
         .kid
         .ok_or_else(|| OAuthError::invalid_token("no kid"))?;
+    let now = emulator.clock.now();
     let keys = emulator.keys();
     let key = keys
-        .find(&kid, unix_now())
+        .find(&kid, now)
         .ok_or_else(|| OAuthError::invalid_token("unknown kid"))?;
     let mut validation = Validation::new(Algorithm::RS256);
-    validation.leeway = 0;
+    // Expiry is judged on the pool's clock below, not the library's.
+    validation.validate_exp = false;
     validation.validate_aud = false;
     validation.set_issuer(&[&emulator.issuer]);
     validation.set_required_spec_claims(&["exp", "iss", "sub"]);
     let claims = jsonwebtoken::decode::<AccessClaims>(token, key.decoding_key(), &validation)
         .map_err(|e| OAuthError::invalid_token(format!("rejected: {e}")))?
         .claims;
+    if claims.exp <= now {
+        return Err(OAuthError::invalid_token("the access token has expired"));
+    }
     if claims.token_use != "access" {
         return Err(OAuthError::invalid_token("not an access token"));
     }

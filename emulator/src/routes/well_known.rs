@@ -2,7 +2,7 @@
 
 use super::apply_fault;
 use crate::error::OAuthError;
-use crate::state::{unix_now, FaultTarget};
+use crate::state::FaultTarget;
 use crate::Emulator;
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
@@ -33,7 +33,7 @@ async fn jwks(
     emulator.store().counters.jwks += 1;
     apply_fault(&emulator, FaultTarget::Jwks).await?;
     check_pool(&emulator, &pool_id)?;
-    let body = emulator.keys().jwks(unix_now());
+    let body = emulator.keys().jwks(emulator.clock.now());
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "public, max-age=60"))
         .json(body))

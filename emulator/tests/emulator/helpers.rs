@@ -1,6 +1,7 @@
 //! `spawn_pool()` starts the development pool on a free port and returns a
 //! `TestPool` with typed helpers for the hosted UI and OAuth endpoints.
 
+use cognito_emulator::clock::Clock;
 use cognito_emulator::config::{ClientConfig, EmulatorConfig};
 pub use cognito_emulator::testing::{browser, hidden_field, location, query_param, Pkce};
 use cognito_emulator::{testing, Options};
@@ -17,6 +18,8 @@ pub struct TestPool {
     pub config: EmulatorConfig,
     /// A client with no cookies: for the back-channel endpoints.
     pub http: Client,
+    /// The pool's clock: tests advance it instead of sleeping.
+    pub clock: Clock,
 }
 
 /// What the token endpoint returned.
@@ -49,12 +52,14 @@ pub async fn spawn_pool_from(config: EmulatorConfig, options: Options) -> TestPo
         workers: 2,
         ..options
     };
+    let clock = options.clock.clone();
     let running = cognito_emulator::spawn(&config, &options, listener).expect("emulator starts");
     TestPool {
         base: running.base_url,
         issuer: running.issuer,
         config,
         http: browser(),
+        clock,
     }
 }
 
@@ -69,6 +74,13 @@ impl TestPool {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// Lets `secs` seconds pass for the pool.
+    pub fn advance(&self, secs: u64) {
+        self.clock
+            .advance(std::time::Duration::from_secs(secs))
+            .expect("in range");
     }
 
     /// The authorize URL for a client, with PKCE and state.

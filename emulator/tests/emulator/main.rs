@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod clock;
 mod code_flow;
 mod hooks;
 mod hosted_ui;
