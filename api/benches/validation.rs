@@ -6,7 +6,8 @@
 
 use api::auth::cognito::IdpError;
 use api::auth::jwks::JwksCache;
-use api::auth::validate::{unix_now, TokenValidator};
+use api::auth::validate::TokenValidator;
+use api::clock::Clock;
 use cognito_emulator::config::EmulatorConfig;
 use cognito_emulator::keys::KeyRing;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
@@ -39,18 +40,24 @@ fn validation(c: &mut Criterion) {
         config.keys.id_key.as_deref(),
     )
     .expect("fixture keys");
-    let jwks: JwkSet = serde_json::from_value(keys.jwks(unix_now())).expect("jwks");
+    let clock = Clock::system();
+    let jwks: JwkSet = serde_json::from_value(keys.jwks(clock.unix_secs())).expect("jwks");
     let validator = TokenValidator::new(
         ISSUER.into(),
         CLIENT_ID.into(),
         Duration::from_secs(30),
-        JwksCache::new(Duration::from_secs(3600), Duration::from_secs(30)),
+        JwksCache::new(
+            Duration::from_secs(3600),
+            Duration::from_secs(30),
+            clock.clone(),
+        ),
+        clock.clone(),
     );
     validator.store_keys(&jwks);
     let mut serial = 0u64;
     let mut token = || {
         serial += 1;
-        let now = unix_now();
+        let now = clock.unix_secs();
         let claims = json!({
             "sub": "2addda4a-4df0-4074-8e8d-35de82bde5db", "iss": ISSUER,
             "client_id": CLIENT_ID, "token_use": "access", "username": "user@example.com",

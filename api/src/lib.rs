@@ -5,6 +5,7 @@
 //! real thing on port 0.
 
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod openapi;

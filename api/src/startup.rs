@@ -2,6 +2,7 @@
 
 use crate::auth::cognito::IdpClient;
 use crate::auth::AuthState;
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::error::{extractors, json_error_fallback};
 use crate::openapi::ApiDoc;
@@ -49,10 +50,19 @@ impl Application {
         Self::build_with_listener(settings, listener).await
     }
 
-    /// Builds on a bound listener (tests bind port 0).
+    /// Builds on a bound listener (tests bind port 0), on the system clock.
     pub async fn build_with_listener(
         settings: Settings,
         listener: TcpListener,
+    ) -> Result<Self, StartError> {
+        Self::build_with_clock(settings, listener, Clock::system()).await
+    }
+
+    /// Builds on a bound listener with `clock` deciding every expiry (tests advance it).
+    pub async fn build_with_clock(
+        settings: Settings,
+        listener: TcpListener,
+        clock: Clock,
     ) -> Result<Self, StartError> {
         let store = StatsStore::connect(settings.database_url.expose()).await?;
         if store.seed_if_new().await? {
@@ -68,7 +78,7 @@ impl Application {
         );
         let cognito = Arc::new(settings.cognito.clone());
         let idp_timeout = settings.idp_timeout;
-        let auth = Data::new(AuthState::new(&settings));
+        let auth = Data::new(AuthState::new(&settings, clock));
         let settings = Data::new(settings);
         let store_data = Data::new(store.clone());
         let openapi = ApiDoc::openapi();

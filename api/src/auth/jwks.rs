@@ -2,12 +2,13 @@
 //! unknown `kid` at most once per interval, and kept while the JWKS host is down.
 
 use super::cognito::IdpError;
+use crate::clock::Clock;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::DecodingKey;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -20,6 +21,7 @@ pub enum KeyError {
 pub struct JwksCache {
     ttl: Duration,
     refetch_min: Duration,
+    clock: Clock,
     state: RwLock<KeySet>,
     /// One fetch at a time; others wait for its result instead of fetching too.
     fetching: tokio::sync::Mutex<()>,
@@ -28,10 +30,10 @@ pub struct JwksCache {
 #[derive(Default)]
 struct KeySet {
     keys: HashMap<String, Arc<DecodingKey>>,
-    /// Last successful fetch.
-    fetched_at: Option<Instant>,
+    /// Last successful fetch, on the clock (time since the epoch).
+    fetched_at: Option<Duration>,
     /// Last fetch that finished, successful or not.
-    finished_at: Option<Instant>,
+    finished_at: Option<Duration>,
     last_error: Option<IdpError>,
 }
 
@@ -40,7 +42,7 @@ impl KeySet {
         self.keys.get(kid).cloned()
     }
 
-    fn replace(&mut self, set: &JwkSet) {
+    fn replace(&mut self, set: &JwkSet, now: Duration) {
         self.keys = set
             .keys
             .iter()
@@ -50,16 +52,17 @@ impl KeySet {
                 Some((kid, Arc::new(key)))
             })
             .collect();
-        self.fetched_at = Some(Instant::now());
+        self.fetched_at = Some(now);
         self.last_error = None;
     }
 }
 
 impl JwksCache {
-    pub fn new(ttl: Duration, refetch_min: Duration) -> Self {
+    pub fn new(ttl: Duration, refetch_min: Duration, clock: Clock) -> Self {
         Self {
             ttl,
             refetch_min,
+            clock,
             state: RwLock::new(KeySet::default()),
             fetching: tokio::sync::Mutex::new(()),
         }
@@ -72,7 +75,8 @@ impl JwksCache {
 
     /// Replaces the cached keys with `set` (keys it cannot use are skipped).
     pub fn store(&self, set: &JwkSet) {
-        self.write().replace(set);
+        let now = self.clock.now();
+        self.write().replace(set, now);
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, KeySet> {
@@ -85,18 +89,18 @@ impl JwksCache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<JwkSet, IdpError>>,
     {
-        let asked_at = Instant::now();
+        let asked_at = self.clock.now();
         let stale_key = {
             let state = self.read();
             let fresh = state
                 .fetched_at
-                .is_some_and(|at| asked_at.duration_since(at) < self.ttl);
+                .is_some_and(|at| asked_at.saturating_sub(at) < self.ttl);
             // Throttle refetches only once we have keys: without any, every
             // request needs the JWKS host anyway (and they queue on one fetch).
             let throttled = state.fetched_at.is_some()
                 && state
                     .finished_at
-                    .is_some_and(|at| asked_at.duration_since(at) < self.refetch_min);
+                    .is_some_and(|at| asked_at.saturating_sub(at) < self.refetch_min);
             match state.get(kid) {
                 Some(key) if fresh || throttled => return Ok(key),
                 // Stale but known: refresh unless somebody else is, then use what we have.
@@ -121,15 +125,16 @@ impl JwksCache {
         }
         let fetched = fetch().await;
         // Still holding `_fetching`, so waiters see this outcome when they get the lock.
+        let now = self.clock.now();
         let mut state = self.write();
         match fetched {
-            Ok(set) => state.replace(&set),
+            Ok(set) => state.replace(&set, now),
             Err(e) => {
                 tracing::warn!(error = %e, "JWKS fetch failed; keeping the cached keys");
                 state.last_error = Some(e);
             }
         }
-        state.finished_at = Some(Instant::now());
+        state.finished_at = Some(now);
         state.get(kid).ok_or_else(|| missing(&state))
     }
 }

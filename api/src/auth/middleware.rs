@@ -4,7 +4,7 @@
 
 use super::cognito::IdpClient;
 use super::refresh::Refreshed;
-use super::validate::{unix_now, AccessClaims, TokenError};
+use super::validate::{AccessClaims, TokenError};
 use super::{AuthState, ADMIN_GROUP};
 use crate::error::ApiError;
 use actix_web::body::{EitherBody, MessageBody};
@@ -107,7 +107,7 @@ async fn establish(
     match auth.validate(token, idp).await {
         // Past `exp` but inside the clock-skew leeway: renew now when we can;
         // if Cognito is down, the token still serves until the leeway ends.
-        Ok(claims) if claims.exp < unix_now() && refresh_token.is_some() => {
+        Ok(claims) if auth.validator.is_past_exp(&claims) && refresh_token.is_some() => {
             match renew(auth, idp, refresh_token, &claims).await {
                 Ok(renewed) => Ok(renewed),
                 Err(ApiError::IdpUnavailable(_)) => Ok((user(claims, token), None)),

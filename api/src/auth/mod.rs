@@ -7,6 +7,7 @@ pub mod middleware;
 pub mod refresh;
 pub mod validate;
 
+use crate::clock::Clock;
 use crate::config::Settings;
 use crate::error::ApiError;
 use cognito::{IdpClient, IdpError, UserInfo};
@@ -32,25 +33,39 @@ pub struct AuthState {
     refresh: RefreshGate,
     /// userInfo answers per access token, briefly: a revocation at Cognito
     /// shows on `GET /user` within this time.
-    user_info: Cache<TokenHash, Arc<UserInfo>>,
+    user_info: Cache<TokenHash, Arc<Answered>>,
+    clock: Clock,
+}
+
+/// A userInfo answer and when (on the clock) it was given.
+struct Answered {
+    info: Arc<UserInfo>,
+    at: Duration,
 }
 
 impl AuthState {
-    pub fn new(settings: &Settings) -> Self {
+    pub fn new(settings: &Settings, clock: Clock) -> Self {
         let cognito = &settings.cognito;
         Self {
             validator: TokenValidator::new(
                 cognito.issuer.clone(),
                 cognito.client_id.clone(),
                 settings.jwt_leeway,
-                JwksCache::new(settings.jwks_ttl, settings.jwks_refetch_min),
+                JwksCache::new(settings.jwks_ttl, settings.jwks_refetch_min, clock.clone()),
+                clock.clone(),
             ),
-            refresh: RefreshGate::default(),
+            refresh: RefreshGate::new(clock.clone()),
             user_info: Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(USER_INFO_TTL)
                 .build(),
+            clock,
         }
+    }
+
+    /// The clock every expiry decision reads.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     pub async fn validate(
@@ -76,7 +91,12 @@ impl AuthState {
             .refresh(refresh_token, || async {
                 let tokens = idp.refresh(refresh_token).await?;
                 let claims = self.validate(&tokens.access_token, idp).await?;
-                Ok(Refreshed::new(tokens, claims, refresh_token))
+                Ok(Refreshed::new(
+                    tokens,
+                    claims,
+                    refresh_token,
+                    self.clock.unix_secs(),
+                ))
             })
             .await
             .map_err(|e| ApiError::from(&*e))?;
@@ -112,11 +132,24 @@ impl AuthState {
         access_token: &str,
         idp: &IdpClient,
     ) -> Result<Arc<UserInfo>, Arc<IdpError>> {
-        self.user_info
-            .try_get_with(token_hash(access_token), async {
-                idp.user_info(access_token).await.map(Arc::new)
+        let key = token_hash(access_token);
+        if let Some(answered) = self.user_info.get(&key).await {
+            if self.clock.now().saturating_sub(answered.at) < USER_INFO_TTL {
+                return Ok(answered.info.clone());
+            }
+            self.user_info.invalidate(&key).await;
+        }
+        let answered = self
+            .user_info
+            .try_get_with(key, async {
+                let info = idp.user_info(access_token).await?;
+                Ok(Arc::new(Answered {
+                    info: Arc::new(info),
+                    at: self.clock.now(),
+                }))
             })
-            .await
+            .await?;
+        Ok(answered.info.clone())
     }
 }
 

@@ -4,7 +4,8 @@
 //! the new access token expires.
 
 use super::cognito::{IdpError, TokenResponse};
-use super::validate::{token_hash, unix_now, AccessClaims, TokenError, TokenHash};
+use super::validate::{token_hash, AccessClaims, TokenError, TokenHash};
+use crate::clock::Clock;
 use moka::future::Cache;
 use moka::Expiry;
 use std::future::Future;
@@ -23,13 +24,19 @@ pub struct Refreshed {
     pub claims: Arc<AccessClaims>,
     /// Whether Cognito rotated the refresh token (then it goes back to the client).
     pub rotated: bool,
-    reuse_for: Duration,
+    /// Until when (Unix seconds on the API's clock) others may reuse this result.
+    reuse_until: u64,
 }
 
 impl Refreshed {
-    pub fn new(tokens: TokenResponse, claims: Arc<AccessClaims>, old_refresh_token: &str) -> Self {
-        let lifetime = claims.exp.saturating_sub(unix_now());
-        let reuse_for = Duration::from_secs(lifetime - REUSE_MARGIN_SECS.min(lifetime / 2));
+    pub fn new(
+        tokens: TokenResponse,
+        claims: Arc<AccessClaims>,
+        old_refresh_token: &str,
+        now: u64,
+    ) -> Self {
+        let lifetime = claims.exp.saturating_sub(now);
+        let reuse_until = now + lifetime - REUSE_MARGIN_SECS.min(lifetime / 2);
         let rotated = tokens
             .refresh_token
             .as_deref()
@@ -38,8 +45,12 @@ impl Refreshed {
             tokens,
             claims,
             rotated,
-            reuse_for,
+            reuse_until,
         }
+    }
+
+    fn reusable(&self, now: u64) -> bool {
+        now < self.reuse_until
     }
 }
 
@@ -81,7 +92,10 @@ impl From<TokenError> for RefreshError {
     }
 }
 
-struct UntilReuseEnds;
+/// Bounds how long the cache holds a result; reuse itself is decided on the clock.
+struct UntilReuseEnds {
+    clock: Clock,
+}
 
 impl Expiry<TokenHash, Arc<Refreshed>> for UntilReuseEnds {
     fn expire_after_create(
@@ -90,22 +104,28 @@ impl Expiry<TokenHash, Arc<Refreshed>> for UntilReuseEnds {
         value: &Arc<Refreshed>,
         _created_at: Instant,
     ) -> Option<Duration> {
-        Some(value.reuse_for)
+        Some(Duration::from_secs(
+            value.reuse_until.saturating_sub(self.clock.unix_secs()),
+        ))
     }
 }
 
 /// Coalesces refreshes per refresh token.
 pub struct RefreshGate {
     results: Cache<TokenHash, Arc<Refreshed>>,
+    clock: Clock,
 }
 
-impl Default for RefreshGate {
-    fn default() -> Self {
+impl RefreshGate {
+    pub fn new(clock: Clock) -> Self {
         Self {
             results: Cache::builder()
                 .max_capacity(REFRESHED_CAPACITY)
-                .expire_after(UntilReuseEnds)
+                .expire_after(UntilReuseEnds {
+                    clock: clock.clone(),
+                })
                 .build(),
+            clock,
         }
     }
 }
@@ -122,10 +142,16 @@ impl RefreshGate {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Refreshed, RefreshError>>,
     {
+        let key = token_hash(refresh_token);
+        if let Some(cached) = self.results.get(&key).await {
+            if cached.reusable(self.clock.unix_secs()) {
+                return Ok(cached);
+            }
+            // Held past its reuse window (the clock moved): refresh anew.
+            self.results.invalidate(&key).await;
+        }
         self.results
-            .try_get_with(token_hash(refresh_token), async {
-                refresh().await.map(Arc::new)
-            })
+            .try_get_with(key, async { refresh().await.map(Arc::new) })
             .await
     }
 

@@ -4,6 +4,7 @@
 
 use super::cognito::IdpError;
 use super::jwks::{JwksCache, KeyError};
+use crate::clock::Clock;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, Validation};
@@ -14,7 +15,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// How many verified tokens are remembered at most.
 const VERIFIED_CAPACITY: u64 = 10_000;
@@ -66,26 +67,22 @@ pub fn token_hash(token: &str) -> TokenHash {
     Sha256::digest(token.as_bytes()).into()
 }
 
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
-}
-
 pub struct TokenValidator {
     issuer: String,
     client_id: String,
     leeway: u64,
+    clock: Clock,
     keys: JwksCache,
     verified: Cache<TokenHash, Arc<AccessClaims>>,
     /// Access tokens signed out through this API, until they would have expired.
     revoked: Cache<TokenHash, Arc<AccessClaims>>,
 }
 
-/// A verified token stays cached until `exp + leeway`.
+/// A verified token stays cached until `exp + leeway` (a bound for the cache:
+/// expiry itself is decided on the clock at every use).
 struct UntilExpiry {
     leeway: u64,
+    clock: Clock,
 }
 
 impl Expiry<TokenHash, Arc<AccessClaims>> for UntilExpiry {
@@ -95,14 +92,27 @@ impl Expiry<TokenHash, Arc<AccessClaims>> for UntilExpiry {
         claims: &Arc<AccessClaims>,
         _created_at: Instant,
     ) -> Option<Duration> {
-        let until = (claims.exp + self.leeway).saturating_sub(unix_now());
+        let until = claims
+            .exp
+            .saturating_add(self.leeway)
+            .saturating_sub(self.clock.unix_secs());
         Some(Duration::from_secs(until))
     }
 }
 
 impl TokenValidator {
-    pub fn new(issuer: String, client_id: String, leeway: Duration, keys: JwksCache) -> Self {
+    pub fn new(
+        issuer: String,
+        client_id: String,
+        leeway: Duration,
+        keys: JwksCache,
+        clock: Clock,
+    ) -> Self {
         let leeway = leeway.as_secs();
+        let until_expiry = || UntilExpiry {
+            leeway,
+            clock: clock.clone(),
+        };
         Self {
             issuer,
             client_id,
@@ -110,14 +120,15 @@ impl TokenValidator {
             keys,
             verified: Cache::builder()
                 .max_capacity(VERIFIED_CAPACITY)
-                .expire_after(UntilExpiry { leeway })
+                .expire_after(until_expiry())
                 .build(),
             // LRU: a newly revoked token must always be admitted.
             revoked: Cache::builder()
                 .max_capacity(VERIFIED_CAPACITY)
                 .eviction_policy(EvictionPolicy::lru())
-                .expire_after(UntilExpiry { leeway })
+                .expire_after(until_expiry())
                 .build(),
+            clock,
         }
     }
 
@@ -150,8 +161,11 @@ impl TokenValidator {
         Fut: Future<Output = Result<JwkSet, IdpError>>,
     {
         let hash = token_hash(token);
-        if self.revoked.contains_key(&hash) {
-            return Err(TokenError::Invalid("the access token was signed out"));
+        // Until it expires (on the clock), a signed-out token is refused as such.
+        if let Some(revoked) = self.revoked.get(&hash) {
+            if !self.is_expired(&revoked) {
+                return Err(TokenError::Invalid("the access token was signed out"));
+            }
         }
         if let Some(claims) = self.verified.get(&hash) {
             return self.check_expiry(claims);
@@ -200,8 +214,14 @@ impl TokenValidator {
         rules
     }
 
-    fn is_expired(&self, claims: &AccessClaims) -> bool {
-        unix_now() > claims.exp.saturating_add(self.leeway)
+    /// Past `exp + leeway` on the API's clock: the one place expiry is decided.
+    pub fn is_expired(&self, claims: &AccessClaims) -> bool {
+        self.clock.unix_secs() > claims.exp.saturating_add(self.leeway)
+    }
+
+    /// Past `exp` itself, though maybe still inside the leeway: a refresh is due.
+    pub fn is_past_exp(&self, claims: &AccessClaims) -> bool {
+        self.clock.unix_secs() > claims.exp
     }
 
     fn check_expiry(&self, claims: Arc<AccessClaims>) -> Result<Arc<AccessClaims>, TokenError> {

@@ -3,7 +3,6 @@
 
 use crate::auth::cognito::{IdpClient, IdpError, TokenResponse};
 use crate::auth::refresh::RefreshError;
-use crate::auth::validate::unix_now;
 use crate::auth::{AuthState, AuthenticatedUser};
 use crate::config::Settings;
 use crate::error::ApiError;
@@ -70,7 +69,12 @@ pub async fn token(
         .await
         .map_err(|e| ApiError::from(&RefreshError::from(e)))?;
     tracing::info!(sub = %claims.sub, "signed in");
-    Ok(Json(to_dto(tokens, claims.exp, true)))
+    Ok(Json(to_dto(
+        tokens,
+        claims.exp,
+        true,
+        auth.clock().unix_secs(),
+    )))
 }
 
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshTokenBody,
@@ -91,6 +95,7 @@ pub async fn refresh(
         refreshed.tokens.clone(),
         refreshed.claims.exp,
         refreshed.rotated,
+        auth.clock().unix_secs(),
     )))
 }
 
@@ -140,13 +145,13 @@ fn is_pkce_verifier(verifier: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'))
 }
 
-fn to_dto(tokens: TokenResponse, exp: u64, with_refresh_token: bool) -> Tokens {
+fn to_dto(tokens: TokenResponse, exp: u64, with_refresh_token: bool, now: u64) -> Tokens {
     Tokens {
         access_token: tokens.access_token,
         id_token: tokens.id_token,
         refresh_token: tokens.refresh_token.filter(|_| with_refresh_token),
         // A shared refresh result may be some seconds old: count from now.
-        expires_in: exp.saturating_sub(unix_now()).min(tokens.expires_in),
+        expires_in: exp.saturating_sub(now).min(tokens.expires_in),
         token_type: tokens.token_type,
     }
 }

@@ -1,7 +1,6 @@
 //! `GET /user`: the caller, from the access token plus Cognito's userInfo.
 
 use crate::auth::cognito::{IdpClient, IdpError};
-use crate::auth::validate::unix_now;
 use crate::auth::{AuthState, AuthenticatedUser};
 use crate::error::ApiError;
 use actix_web::web::{Data, Json};
@@ -26,7 +25,9 @@ pub async fn profile(
         Ok(info) => info.email.clone(),
         Err(e) => match &*e {
             // Cognito counts expiry without our clock-skew leeway.
-            IdpError::Refused { status: 401, .. } if user.claims.exp <= unix_now() => {
+            IdpError::Refused { status: 401, .. }
+                if user.claims.exp <= auth.clock().unix_secs() =>
+            {
                 return Err(ApiError::TokenExpired)
             }
             // Revoked at sign-out: a local JWT check cannot know, userInfo does.

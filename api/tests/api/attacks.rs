@@ -11,20 +11,8 @@ use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
 use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use serde_json::{json, Value};
 
-fn part(token: &str, index: usize) -> Value {
-    let segment = token.split('.').nth(index).expect("JWT segment");
-    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(segment).expect("base64url")).expect("json")
-}
-
 fn encode(value: &Value) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).expect("json"))
-}
-
-/// A real access token's claims, changed by `change`, signed with the pool's real access key.
-fn forge(app: &TestApp, token: &str, change: impl FnOnce(&mut Value)) -> String {
-    let mut claims = part(token, 1);
-    change(&mut claims);
-    app.signing_keys().access().sign(&claims).expect("signs")
 }
 
 async fn assert_refused(app: &TestApp, token: &str, expected: &str) {
@@ -63,9 +51,9 @@ async fn assert_refused_raw(app: &TestApp, authorization: Option<&str>) {
 async fn alg_none_is_refused() {
     let app = spawn_app().await;
     let real = app.sign_in(USER).await.access_token;
-    let mut header = part(&real, 0);
+    let mut header = jwt_part(&real, 0);
     header["alg"] = json!("none");
-    let token = format!("{}.{}.", encode(&header), encode(&part(&real, 1)));
+    let token = format!("{}.{}.", encode(&header), encode(&jwt_part(&real, 1)));
     assert_refused(&app, &token, "invalid_token").await;
 }
 
@@ -81,10 +69,10 @@ async fn hs256_signed_with_the_public_key_is_refused() {
         .to_public_key_pem(LineEnding::LF)
         .expect("pem");
     let mut header = Header::new(Algorithm::HS256);
-    header.kid = part(&real, 0)["kid"].as_str().map(str::to_owned);
+    header.kid = jwt_part(&real, 0)["kid"].as_str().map(str::to_owned);
     let token = jsonwebtoken::encode(
         &header,
-        &part(&real, 1),
+        &jwt_part(&real, 1),
         &EncodingKey::from_secret(public_pem.as_bytes()),
     )
     .expect("signs");
@@ -97,7 +85,7 @@ async fn tampered_payload_or_signature_is_refused() {
     let real = app.sign_in(USER).await.access_token;
     let segments: Vec<&str> = real.split('.').collect();
 
-    let mut claims = part(&real, 1);
+    let mut claims = jwt_part(&real, 1);
     claims["cognito:groups"] = json!(["admin"]);
     let tampered_payload = format!("{}.{}.{}", segments[0], encode(&claims), segments[2]);
     assert_refused(&app, &tampered_payload, "invalid_token").await;
@@ -122,7 +110,7 @@ async fn tampered_payload_or_signature_is_refused() {
 async fn expired_token_without_refresh_token_is_token_expired() {
     let app = spawn_app().await;
     let real = app.sign_in(USER).await.access_token;
-    let expired = forge(&app, &real, |c| {
+    let expired = app.forge(&real, |c| {
         let exp = c["exp"].as_u64().expect("exp");
         c["exp"] = json!(exp - 7200);
         c["iat"] = json!(exp - 10800);
@@ -134,11 +122,11 @@ async fn expired_token_without_refresh_token_is_token_expired() {
 async fn wrong_issuer_is_refused() {
     let app = spawn_app().await;
     let real = app.sign_in(USER).await.access_token;
-    let token = forge(&app, &real, |c| {
+    let token = app.forge(&real, |c| {
         c["iss"] = json!("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other");
     });
     assert_refused(&app, &token, "invalid_token").await;
-    let token = forge(&app, &real, |c| {
+    let token = app.forge(&real, |c| {
         c.as_object_mut().expect("object").remove("iss");
     });
     assert_refused(&app, &token, "invalid_token").await;
@@ -175,7 +163,7 @@ async fn token_of_another_app_client_is_refused() {
     assert_refused(&app, token, "invalid_token").await;
 
     let real = app.sign_in(USER).await.access_token;
-    let forged = forge(&app, &real, |c| c["client_id"] = json!(app_b.id));
+    let forged = app.forge(&real, |c| c["client_id"] = json!(app_b.id));
     assert_refused(&app, &forged, "invalid_token").await;
 }
 
@@ -185,7 +173,7 @@ async fn id_token_is_not_an_access_token() {
     let tokens = app.sign_in(USER).await;
     assert_refused(&app, &tokens.id_token.expect("id token"), "invalid_token").await;
     // Nor is an ID token's claim set re-signed with the access key.
-    let forged = forge(&app, &tokens.access_token, |c| c["token_use"] = json!("id"));
+    let forged = app.forge(&tokens.access_token, |c| c["token_use"] = json!("id"));
     assert_refused(&app, &forged, "invalid_token").await;
 }
 
@@ -195,7 +183,7 @@ async fn unknown_kid_or_a_key_outside_the_jwks_is_refused() {
     let real = app.sign_in(USER).await.access_token;
     // A freshly generated key: its own kid, unknown to the pool.
     let stranger = KeyRing::load_or_generate(None, None).expect("new keys");
-    let unknown_kid = stranger.access().sign(&part(&real, 1)).expect("signs");
+    let unknown_kid = stranger.access().sign(&jwt_part(&real, 1)).expect("signs");
     assert_refused(&app, &unknown_kid, "invalid_token").await;
 
     // The same stranger key claiming the pool's real kid.
@@ -204,10 +192,10 @@ async fn unknown_kid_or_a_key_outside_the_jwks_is_refused() {
         .to_pkcs1_pem(LineEnding::LF)
         .expect("pem");
     let mut header = Header::new(Algorithm::RS256);
-    header.kid = part(&real, 0)["kid"].as_str().map(str::to_owned);
+    header.kid = jwt_part(&real, 0)["kid"].as_str().map(str::to_owned);
     let impostor = jsonwebtoken::encode(
         &header,
-        &part(&real, 1),
+        &jwt_part(&real, 1),
         &EncodingKey::from_rsa_pem(pem.as_bytes()).expect("encoding key"),
     )
     .expect("signs");
@@ -226,7 +214,7 @@ async fn unknown_kids_refetch_the_jwks_at_most_once_per_interval() {
     assert_eq!(after_warm_up, 1, "one fetch validated the first token");
     let stranger = KeyRing::load_or_generate(None, None).expect("new keys");
     for _ in 0..5 {
-        let token = stranger.access().sign(&part(&real, 1)).expect("signs");
+        let token = stranger.access().sign(&jwt_part(&real, 1)).expect("signs");
         assert_refused(&app, &token, "invalid_token").await;
     }
     assert_eq!(
@@ -253,7 +241,7 @@ async fn unknown_kid_after_the_interval_picks_up_rotated_keys() {
         .expect("rotate");
     assert_eq!(rotated.status(), StatusCode::OK);
     let second = app.sign_in(ADMIN).await.access_token;
-    assert_ne!(part(&first, 0)["kid"], part(&second, 0)["kid"]);
+    assert_ne!(jwt_part(&first, 0)["kid"], jwt_part(&second, 0)["kid"]);
     assert_eq!(
         app.get("/stats", Some(&second)).await.status(),
         StatusCode::OK

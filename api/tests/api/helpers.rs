@@ -2,6 +2,7 @@
 //! configured for the emulator, each test with its own SQLite file, and returns
 //! a `TestApp` with typed helpers that talk real HTTP.
 
+use api::clock::Clock;
 use api::config::Settings;
 use api::startup::Application;
 use cognito_emulator::config::{ClientConfig, EmulatorConfig};
@@ -28,6 +29,9 @@ pub struct TestApp {
     pub http: Client,
     /// The API's environment variables, as a process would get them.
     pub env: HashMap<String, String>,
+    /// The in-process API's and the emulator's clocks: [`TestApp::advance`] moves both.
+    pub clock: Clock,
+    pub idp_clock: cognito_emulator::clock::Clock,
     db_file: PathBuf,
 }
 
@@ -69,6 +73,7 @@ pub async fn spawn_stack(
         public_url: Some(idp.clone()),
         ..Options::default()
     };
+    let idp_clock = options.clock.clone();
     let running = cognito_emulator::spawn(&emulator, &options, listener).expect("emulator");
 
     let app_a = client(&emulator, "app-a").clone();
@@ -98,7 +103,8 @@ pub async fn spawn_stack(
     }
     let settings = Settings::from_lookup(|name| vars.get(name).cloned()).expect("settings");
     let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
-    let app = Application::build_with_listener(settings, listener)
+    let clock = Clock::system();
+    let app = Application::build_with_clock(settings, listener, clock.clone())
         .await
         .expect("API starts");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -109,6 +115,8 @@ pub async fn spawn_stack(
         emulator,
         http: http_client(),
         env: vars,
+        clock,
+        idp_clock,
         db_file,
     }
 }
@@ -126,6 +134,16 @@ pub fn client<'a>(config: &'a EmulatorConfig, name: &str) -> &'a ClientConfig {
         .iter()
         .find(|c| c.name == name)
         .unwrap_or_else(|| panic!("no client {name} in dev.toml"))
+}
+
+/// The JSON of one segment of a JWT: 0 the header, 1 the payload.
+pub fn jwt_part(token: &str, index: usize) -> Value {
+    use base64::Engine;
+    let segment = token.split('.').nth(index).expect("JWT segment");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(segment)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("json")
 }
 
 /// The status and the DESIGN.md error code of an error response, checking its shape.
@@ -176,8 +194,17 @@ impl TestApp {
             emulator: self.emulator.clone(),
             http: http_client(),
             env: self.env.clone(),
+            clock: self.clock.clone(),
+            idp_clock: self.idp_clock.clone(),
             db_file: PathBuf::new(),
         }
+    }
+
+    /// Lets `secs` seconds pass for the API and the emulator alike.
+    pub fn advance(&self, secs: u64) {
+        let by = std::time::Duration::from_secs(secs);
+        self.clock.advance(by);
+        self.idp_clock.advance(by).expect("in range");
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -342,6 +369,13 @@ impl TestApp {
         self.counters().await["token"]["refresh_token"]
             .as_u64()
             .unwrap_or(0)
+    }
+
+    /// A real access token's claims, changed by `change`, signed with the pool's real access key.
+    pub fn forge(&self, token: &str, change: impl FnOnce(&mut Value)) -> String {
+        let mut claims = jwt_part(token, 1);
+        change(&mut claims);
+        self.signing_keys().access().sign(&claims).expect("signs")
     }
 
     /// The emulator's development signing keys (fixtures), for forging tokens.

@@ -65,9 +65,17 @@ impl ApiProcess {
         (process, port)
     }
 
-    fn output(&self) -> Vec<String> {
-        std::thread::sleep(Duration::from_millis(300));
-        self.lines.try_iter().collect()
+    /// Everything logged up to and including the request tagged `marker`
+    /// (the last one sent), so no line is still on its way.
+    fn output_until(&self, marker: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        while !lines.iter().any(|l: &String| l.contains(marker)) {
+            match self.lines.recv_timeout(Duration::from_secs(30)) {
+                Ok(line) => lines.push(line),
+                Err(e) => panic!("the API never logged request {marker}: {e}; saw {lines:#?}"),
+            }
+        }
+        lines
     }
 }
 
@@ -101,13 +109,20 @@ async fn no_secret_reaches_the_logs() {
         StatusCode::OK
     );
 
-    app.set_access_token_secs(2).await;
+    // This API runs on the system clock: its token is made expired instead of waited out.
     let short = app.sign_in(USER).await;
     let short_refresh = short.refresh_token.clone().expect("refresh token");
-    secrets.extend([short.access_token.clone(), short_refresh.clone()]);
-    actix_web::rt::time::sleep(Duration::from_millis(3100)).await;
+    let expired = app.forge(&short.access_token, |claims| {
+        let iat = claims["iat"].as_u64().expect("iat");
+        claims["exp"] = serde_json::json!(iat - 1);
+    });
+    secrets.extend([
+        short.access_token.clone(),
+        short_refresh.clone(),
+        expired.clone(),
+    ]);
     let refreshed = app
-        .get_with_refresh("/stats", &short.access_token, &short_refresh)
+        .get_with_refresh("/stats", &expired, &short_refresh)
         .await;
     assert_eq!(refreshed.status(), StatusCode::OK);
     let new_access = refreshed.headers()[ACCESS_TOKEN]
@@ -128,7 +143,15 @@ async fn no_secret_reaches_the_logs() {
     let down = app.refresh_explicitly(&last_refresh).await;
     assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
 
-    let output = process.output();
+    let marker = format!("log-drain-{}", uuid::Uuid::new_v4());
+    let last_request = app
+        .request(reqwest::Method::GET, "/healthz", None)
+        .header("x-request-id", &marker)
+        .send()
+        .await
+        .expect("healthz");
+    assert_eq!(last_request.status(), StatusCode::OK);
+    let output = process.output_until(&marker);
     assert!(
         output.iter().filter(|l| l.contains("request done")).count() >= 7,
         "the API logged its requests: {output:#?}"

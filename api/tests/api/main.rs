@@ -2,6 +2,7 @@
 
 mod attacks;
 mod auth;
+mod clock;
 mod database;
 mod helpers;
 mod http;

@@ -7,13 +7,12 @@ use futures_util::future::join_all;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use shared::headers::{ACCESS_TOKEN, ID_TOKEN, REFRESH_TOKEN};
-use std::time::Duration;
 
-/// Signs `user` in with 2-second tokens and waits until the access token has expired.
+/// Signs `user` in with 2-second tokens and lets 3 seconds pass, so the access token has expired.
 async fn expired_session(app: &TestApp, user: (&str, &str)) -> (String, String) {
     app.set_access_token_secs(2).await;
     let tokens = app.sign_in(user).await;
-    actix_web::rt::time::sleep(Duration::from_millis(3100)).await;
+    app.advance(3);
     (
         tokens.access_token,
         tokens.refresh_token.expect("refresh token"),
@@ -143,7 +142,7 @@ async fn revoked_refresh_token_is_session_expired() {
     let refresh = tokens.refresh_token.expect("refresh token");
     let signout = app.sign_out(&tokens.access_token, &refresh).await;
     assert_eq!(signout.status(), StatusCode::NO_CONTENT);
-    actix_web::rt::time::sleep(Duration::from_millis(3100)).await;
+    app.advance(3);
     let response = app
         .get_with_refresh("/stats", &tokens.access_token, &refresh)
         .await;
@@ -156,7 +155,7 @@ async fn another_users_refresh_token_cannot_renew_an_expired_token() {
     app.set_access_token_secs(2).await;
     let user = app.sign_in(USER).await;
     let admin = app.sign_in(ADMIN).await;
-    actix_web::rt::time::sleep(Duration::from_millis(3100)).await;
+    app.advance(3);
     let response = app
         .get_with_refresh(
             "/stats",
@@ -181,7 +180,7 @@ async fn rotated_refresh_token_goes_back_in_the_header() {
     let rotated = header(&response, REFRESH_TOKEN).expect("x-refresh-token");
     assert_ne!(rotated, refresh);
     let access = header(&response, ACCESS_TOKEN).expect("x-access-token");
-    actix_web::rt::time::sleep(Duration::from_millis(3100)).await;
+    app.advance(3);
     // The rotated token renews the next expiry.
     let response = app.get_with_refresh("/stats", &access, &rotated).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -261,7 +260,7 @@ async fn inside_the_leeway_a_token_serves_and_is_renewed_when_it_can_be() {
     // Cognito down: the token still serves until the leeway ends.
     let admin = app.sign_in(ADMIN).await;
     app.fault("token", json!({"status": 503})).await;
-    actix_web::rt::time::sleep(Duration::from_millis(3100)).await;
+    app.advance(3);
     let response = app
         .get_with_refresh(
             "/stats",
