@@ -6,6 +6,8 @@ use api::config::Settings;
 use api::startup::Application;
 use cognito_emulator::config::EmulatorConfig;
 use cognito_emulator::Options;
+use fantoccini::elements::Element;
+use fantoccini::error::CmdError;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
@@ -17,7 +19,10 @@ use std::time::{Duration, Instant};
 
 pub const ADMIN: (&str, &str) = ("admin@example.com", "Admin-Passw0rd!");
 pub const USER: (&str, &str) = ("user@example.com", "User-Passw0rd!");
+/// How long any wait lasts before the test fails.
 const WAIT: Duration = Duration::from_secs(20);
+/// How often a wait looks again.
+const POLL: Duration = Duration::from_millis(100);
 
 fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -55,6 +60,10 @@ pub struct Stack {
     pub a: AppUrls,
     pub b: AppUrls,
     pub emulator: EmulatorConfig,
+    /// Both APIs' clock and the emulator's: [`Stack::advance`] moves them together.
+    /// The browser keeps its real clock.
+    api_clock: api::clock::Clock,
+    idp_clock: cognito_emulator::clock::Clock,
     db_files: Vec<PathBuf>,
 }
 
@@ -89,6 +98,8 @@ pub async fn spawn_stack() -> Stack {
         public_url: Some(idp.clone()),
         ..Options::default()
     };
+    let idp_clock = options.clock.clone();
+    let api_clock = api::clock::Clock::system();
     cognito_emulator::spawn(&emulator, &options, listener).expect("emulator");
 
     let mut db_files = Vec::new();
@@ -121,7 +132,7 @@ pub async fn spawn_stack() -> Stack {
         db_files.push(db_file);
         let settings = Settings::from_lookup(|k| vars.get(k).cloned()).expect("settings");
         let (api_listener, api_port) = free_listener();
-        let app = Application::build_with_listener(settings, api_listener)
+        let app = Application::build_with_clock(settings, api_listener, api_clock.clone())
             .await
             .expect("API starts");
         actix_web::rt::spawn(app.run_until_stopped());
@@ -137,6 +148,8 @@ pub async fn spawn_stack() -> Stack {
         a,
         b,
         emulator,
+        api_clock,
+        idp_clock,
         db_files,
     }
 }
@@ -151,11 +164,28 @@ impl Stack {
             .expect("client")
     }
 
-    /// Emulator hook: how many authorize requests the hosted UI has seen.
+    /// Lets `secs` seconds pass for the APIs and the emulator (not the browser).
+    pub fn advance(&self, secs: u64) {
+        let by = Duration::from_secs(secs);
+        self.api_clock.advance(by);
+        self.idp_clock.advance(by).expect("in range");
+    }
+
+    /// Emulator hook: its call counters.
+    pub async fn counters(&self) -> Value {
+        cognito_emulator::testing::counters(&reqwest::Client::new(), &self.idp).await
+    }
+
+    /// How many authorize requests the hosted UI has seen.
     pub async fn authorize_calls(&self) -> u64 {
-        let counters =
-            cognito_emulator::testing::counters(&reqwest::Client::new(), &self.idp).await;
-        counters["authorize"].as_u64().unwrap_or(0)
+        self.counters().await["authorize"].as_u64().unwrap_or(0)
+    }
+
+    /// How many refresh_token grants the emulator has answered.
+    pub async fn refresh_calls(&self) -> u64 {
+        self.counters().await["token"]["refresh_token"]
+            .as_u64()
+            .unwrap_or(0)
     }
 
     /// Emulator hook: app A's access (and ID) token lifetime in seconds.
@@ -223,10 +253,7 @@ pub async fn browser() -> Browser {
             .await
         {
             Ok(client) => break client,
-            Err(e) if started.elapsed() < WAIT => {
-                let _ = e;
-                actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-            }
+            Err(_) if started.elapsed() < WAIT => actix_web::rt::time::sleep(POLL).await,
             Err(e) => panic!("chromedriver did not start a session: {e}"),
         }
     };
@@ -239,92 +266,205 @@ pub async fn browser() -> Browser {
 
 impl Browser {
     pub async fn goto(&self, url: &str) {
-        self.client.goto(url).await.expect("navigate");
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
     }
 
+    /// The current URL, retried while a navigation is under way.
     pub async fn url(&self) -> String {
-        self.client.current_url().await.expect("url").to_string()
+        self.wait_for("the current URL", async |client| {
+            client.current_url().await.map(|u| Some(u.to_string()))
+        })
+        .await
     }
 
-    /// Waits until the URL starts with `prefix`.
-    pub async fn wait_for_url(&self, prefix: &str) {
+    /// Polls `probe` until it yields `Some`, retrying through stale elements,
+    /// missing elements and navigation in progress (every WebDriver error is
+    /// retried until the deadline). On timeout it saves a screenshot and fails
+    /// naming `what`, the last error, and the URL and page text it saw last.
+    pub async fn wait_for<T>(
+        &self,
+        what: &str,
+        mut probe: impl AsyncFnMut(&Client) -> Result<Option<T>, CmdError>,
+    ) -> T {
         let started = Instant::now();
+        let mut last_error = None;
         loop {
-            let url = self.url().await;
-            if url.starts_with(prefix) {
-                return;
+            match probe(&self.client).await {
+                Ok(Some(value)) => return value,
+                Ok(None) => {}
+                Err(e) => last_error = Some(e.to_string()),
             }
-            assert!(
-                started.elapsed() < WAIT,
-                "never reached {prefix}; still on {url}"
-            );
-            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+            if started.elapsed() > WAIT {
+                self.fail_waiting(what, last_error).await;
+            }
+            actix_web::rt::time::sleep(POLL).await;
         }
     }
 
-    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
-        self.client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
+    async fn fail_waiting(&self, what: &str, last_error: Option<String>) -> ! {
+        let url = self
+            .client
+            .current_url()
             .await
-            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+            .map(|u| u.to_string())
+            .unwrap_or_else(|e| format!("(unknown: {e})"));
+        let text = match self.client.find(Locator::Css("body")).await {
+            Ok(body) => body
+                .text()
+                .await
+                .unwrap_or_else(|e| format!("(unreadable: {e})")),
+            Err(e) => format!("(no body: {e})"),
+        };
+        let name: String = what
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .take(60)
+            .collect();
+        let shot = self.save_screenshot(&format!("timeout-{name}")).await;
+        panic!(
+            "waited {WAIT:?} for {what}\n  last error: {}\n  last URL: {url}\n  screenshot: {shot}\n  page text:\n{text}",
+            last_error.as_deref().unwrap_or("none"),
+        );
     }
 
+    /// The first element matching `css`, once there is one.
+    pub async fn find(&self, css: &str) -> Element {
+        self.wait_for(&format!("an element {css}"), async |client| {
+            present(client.find(Locator::Css(css)).await)
+        })
+        .await
+    }
+
+    /// Clicks `css`; a click that meets a stale or hidden element is tried again.
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.expect("click");
+        self.wait_for(&format!("a clickable {css}"), async |client| {
+            let Some(element) = present(client.find(Locator::Css(css)).await)? else {
+                return Ok(None);
+            };
+            element.click().await.map(Some)
+        })
+        .await
     }
 
     /// Clicks the first `css` element whose text is `text`.
     pub async fn click_text(&self, css: &str, text: &str) {
-        let started = Instant::now();
-        loop {
-            for element in self.client.find_all(Locator::Css(css)).await.expect("find") {
-                if element.text().await.unwrap_or_default().trim() == text {
-                    element.click().await.expect("click");
-                    return;
+        self.wait_for(&format!("a {css} reading {text:?}"), async |client| {
+            for element in client.find_all(Locator::Css(css)).await? {
+                if element.text().await?.trim() == text {
+                    return element.click().await.map(Some);
                 }
             }
-            assert!(started.elapsed() < WAIT, "no {css} reading {text:?}");
-            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-        }
+            Ok(None)
+        })
+        .await
     }
 
     /// Replaces an input's value, as typing would.
     pub async fn fill(&self, css: &str, text: &str) {
-        let input = self.find(css).await;
-        input.clear().await.expect("clear");
-        input.send_keys(text).await.expect("type");
+        self.wait_for(&format!("an input {css} to type into"), async |client| {
+            let Some(input) = present(client.find(Locator::Css(css)).await)? else {
+                return Ok(None);
+            };
+            input.clear().await?;
+            input.send_keys(text).await?;
+            Ok(Some(()))
+        })
+        .await
     }
 
+    /// The text of the first `css` element.
     pub async fn text(&self, css: &str) -> String {
-        self.find(css).await.text().await.expect("text")
+        self.wait_for(&format!("the text of {css}"), async |client| {
+            let Some(element) = present(client.find(Locator::Css(css)).await)? else {
+                return Ok(None);
+            };
+            element.text().await.map(Some)
+        })
+        .await
+    }
+
+    /// Waits until the text of `css` satisfies `accept`, and returns it.
+    pub async fn wait_for_text_in(
+        &self,
+        css: &str,
+        what: &str,
+        accept: impl Fn(&str) -> bool,
+    ) -> String {
+        self.wait_for(what, async |client| {
+            let Some(element) = present(client.find(Locator::Css(css)).await)? else {
+                return Ok(None);
+            };
+            let text = element.text().await?;
+            Ok(accept(&text).then_some(text))
+        })
+        .await
     }
 
     /// Waits until the page's text contains `needle`.
     pub async fn wait_for_text(&self, needle: &str) {
-        let started = Instant::now();
-        loop {
-            let body = self.text("body").await;
-            if body.contains(needle) {
-                return;
-            }
-            assert!(
-                started.elapsed() < WAIT,
-                "the page never said {needle:?}; it says:\n{body}"
-            );
-            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
-        }
+        self.wait_for_text_in("body", &format!("the page to say {needle:?}"), |text| {
+            text.contains(needle)
+        })
+        .await;
     }
 
+    /// Waits until `script` returns something other than `null` or `false`.
+    pub async fn wait_for_js(&self, what: &str, script: &str) -> Value {
+        self.wait_for(what, async |client| {
+            let value = client.execute(script, vec![]).await?;
+            Ok((!matches!(value, Value::Null | Value::Bool(false))).then_some(value))
+        })
+        .await
+    }
+
+    /// Landed on `path` of `origin`: `marker` (something only that page renders
+    /// once its data has loaded) is on the page, and then the URL is checked.
+    pub async fn wait_for_page(&self, origin: &str, path: &str, marker: Page) {
+        match marker {
+            Page::Stats => {
+                self.wait_for_js(
+                    "the statistics page with its charts and table",
+                    "return document.querySelector('.charts .chart') !== null \
+                     && document.querySelector('table.stats tbody tr') !== null",
+                )
+                .await;
+            }
+            Page::Profile => self.wait_for_text("Access token expires").await,
+            Page::SignedOut => self.wait_for_text("You are signed out").await,
+            Page::HostedLogin => {
+                self.find("#signInFormUsername").await;
+            }
+        }
+        let url = self.url().await;
+        assert!(
+            url.starts_with(&format!("{origin}{path}")),
+            "{marker:?} rendered at {url}, not at {origin}{path}"
+        );
+    }
+
+    /// Runs `script` (retried while the page is between documents).
     pub async fn js(&self, script: &str) -> Value {
-        self.client.execute(script, vec![]).await.expect("script")
+        self.wait_for(&format!("the script {script:?} to run"), async |client| {
+            client.execute(script, vec![]).await.map(Some)
+        })
+        .await
     }
 
     /// The stored session (localStorage `kpi.session`), if any.
     pub async fn session(&self) -> Option<Value> {
         let raw = self.js("return localStorage.getItem('kpi.session')").await;
         raw.as_str().and_then(|s| serde_json::from_str(s).ok())
+    }
+
+    /// The stored access token.
+    pub async fn access_token(&self) -> String {
+        self.session().await.expect("a stored session")["accessToken"]
+            .as_str()
+            .expect("an access token")
+            .to_owned()
     }
 
     /// Fills and submits the hosted UI's login form (Cognito's element ids).
@@ -334,24 +474,61 @@ impl Browser {
         self.click("input[name=signInSubmitButton]").await;
     }
 
-    /// Opens `url` (a protected page), signs in on the hosted UI, and waits to be back.
-    pub async fn sign_in_at(&self, stack_ui: &str, path: &str, user: (&str, &str)) {
-        self.goto(&format!("{stack_ui}{path}")).await;
+    /// Opens `path` (a protected page) at `origin`, signs in on the hosted UI,
+    /// and waits until `page` has rendered there.
+    pub async fn sign_in_at(&self, origin: &str, path: &str, user: (&str, &str), page: Page) {
+        self.goto(&format!("{origin}{path}")).await;
         self.find("#signInFormUsername").await;
         self.submit_login(user).await;
-        self.wait_for_url(&format!("{stack_ui}{path}")).await;
+        self.wait_for_page(origin, path, page).await;
     }
 
     /// Saves a screenshot under `target/e2e-screenshots/`.
     pub async fn screenshot(&self, name: &str) {
+        let _ = self.js("window.scrollTo(0, 0)").await;
+        let path = self.save_screenshot(name).await;
+        assert!(!path.starts_with('('), "screenshot {name}: {path}");
+    }
+
+    /// Writes a screenshot and returns its path, or why it could not.
+    async fn save_screenshot(&self, name: &str) -> String {
         let dir = workspace_root().join("target/e2e-screenshots");
-        std::fs::create_dir_all(&dir).expect("screenshot dir");
-        self.js("window.scrollTo(0, 0)").await;
-        let png = self.client.screenshot().await.expect("screenshot");
-        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+        let file = dir.join(format!("{name}.png"));
+        let written = match self.client.screenshot().await {
+            Ok(png) => std::fs::create_dir_all(&dir)
+                .and_then(|()| std::fs::write(&file, png))
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        match written {
+            Ok(()) => file.display().to_string(),
+            Err(e) => format!("(not saved: {e})"),
+        }
     }
 
     pub async fn close(self) {
         let _ = self.client.clone().close().await;
+    }
+}
+
+/// What only one page renders, once loaded.
+#[derive(Debug, Clone, Copy)]
+pub enum Page {
+    /// `/stats`: a chart and a table row.
+    Stats,
+    /// `/user`: the token expiry line, after the profile loaded.
+    Profile,
+    /// `/signout`: the signed-out message.
+    SignedOut,
+    /// The emulator's hosted login form.
+    HostedLogin,
+}
+
+/// An element, `None` while there is none yet; other errors pass on.
+fn present(found: Result<Element, CmdError>) -> Result<Option<Element>, CmdError> {
+    match found {
+        Ok(element) => Ok(Some(element)),
+        Err(e) if e.is_no_such_element() => Ok(None),
+        Err(e) => Err(e),
     }
 }
