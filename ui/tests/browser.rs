@@ -273,7 +273,13 @@ async fn the_guard_sends_a_signed_out_user_to_sign_in() {
         .expect("attached");
     let path = ui::auth::flow::current_path();
     yew::Renderer::<SignedOutApp>::with_root(root.clone()).render();
-    yew::platform::time::sleep(Duration::from_millis(50)).await;
+    // Rendering is asynchronous: poll until the guard has acted, with a deadline.
+    for _ in 0..500 {
+        if !SIGN_INS.with(|s| s.borrow().is_empty()) {
+            break;
+        }
+        yew::platform::time::sleep(Duration::from_millis(10)).await;
+    }
     assert_eq!(SIGN_INS.with(|s| s.borrow().clone()), [path]);
     assert!(
         document.get_element_by_id("secret").is_none(),

@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+/// The browser scenarios' test paths (`e2e/tests/e2e/scenarios.rs`) start with this.
+const E2E_FILTER: &str = "scenarios::";
+
 /// One step's outcome.
 struct Step {
     name: &'static str,
@@ -98,8 +101,11 @@ pub fn run() -> Result<(), String> {
         }
         run_tests(
             Command::new(cargo)
-                // The browser suite needs the UI built first: it runs last.
-                .args(["test", "--workspace", "--exclude", "e2e", "--no-fail-fast"])
+                // The browser suite needs the UI built first: it runs last. Its
+                // binary is built here all the same: one feature resolution for
+                // the whole workspace, so the last step compiles nothing again.
+                .args(["test", "--workspace", "--no-fail-fast", "--"])
+                .args(["--skip", E2E_FILTER])
                 .current_dir(&root),
             counts,
         )
@@ -199,7 +205,10 @@ pub fn build_e2e_ui(root: &Path) -> Result<PathBuf, String> {
 pub fn run_end_to_end(root: &Path, dist: &Path, counts: &mut Counts) -> Result<bool, String> {
     run_tests(
         Command::new(env!("CARGO"))
-            .args(["test", "--package", "e2e", "--", "--test-threads=2"])
+            // The same package selection as `cargo test --workspace`, filtered to
+            // the browser scenarios, so nothing is rebuilt for other features.
+            .args(["test", "--workspace", "--no-fail-fast", "--", E2E_FILTER])
+            .arg("--test-threads=2")
             .env("E2E_DIST", dist)
             .env("CHROMEDRIVER", tools::CHROMEDRIVER)
             .env("CHROMIUM", tools::CHROMIUM)
