@@ -207,7 +207,15 @@ pub fn run_end_to_end(root: &Path, dist: &Path, counts: &mut Counts) -> Result<b
         Command::new(env!("CARGO"))
             // The same package selection as `cargo test --workspace`, filtered to
             // the browser scenarios, so nothing is rebuilt for other features.
-            .args(["test", "--workspace", "--no-fail-fast", "--", E2E_FILTER])
+            // `--tests`: no doctests here, they ran in the workspace step.
+            .args([
+                "test",
+                "--workspace",
+                "--tests",
+                "--no-fail-fast",
+                "--",
+                E2E_FILTER,
+            ])
             .arg("--test-threads=2")
             .env("E2E_DIST", dist)
             .env("CHROMEDRIVER", tools::CHROMEDRIVER)
