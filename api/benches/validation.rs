@@ -9,7 +9,7 @@ use api::auth::jwks::JwksCache;
 use api::auth::validate::TokenValidator;
 use api::clock::Clock;
 use cognito_emulator::config::EmulatorConfig;
-use cognito_emulator::keys::KeyRing;
+use cognito_emulator::KeyRing;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use jsonwebtoken::jwk::JwkSet;
 use serde_json::json;

@@ -76,7 +76,7 @@ fn default_overlap() -> u64 {
 
 /// The OAuth flows Cognito allows per app client (it keeps `code` and
 /// `client_credentials` on separate clients).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Flow {
     Code,

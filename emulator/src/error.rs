@@ -7,56 +7,47 @@ use serde_json::json;
 /// An OAuth endpoint's refusal. `reason` is logged, never sent (Cognito sends only the code).
 #[derive(Debug, thiserror::Error)]
 #[error("{error}: {reason}")]
-pub struct OAuthError {
-    pub status: StatusCode,
-    pub error: &'static str,
-    pub reason: String,
+pub(crate) struct OAuthError {
+    pub(crate) status: StatusCode,
+    pub(crate) error: &'static str,
+    pub(crate) reason: String,
 }
 
 impl OAuthError {
-    fn new(status: StatusCode, error: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, error: &'static str, reason: impl Into<String>) -> Self {
         Self {
             status,
             error,
             reason: reason.into(),
         }
     }
-    pub fn invalid_request(reason: impl Into<String>) -> Self {
+    pub(crate) fn invalid_request(reason: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "invalid_request", reason)
     }
     /// Bad client authentication; the token endpoint answers 400, revoke 401.
-    pub fn invalid_client(status: StatusCode, reason: impl Into<String>) -> Self {
+    pub(crate) fn invalid_client(status: StatusCode, reason: impl Into<String>) -> Self {
         Self::new(status, "invalid_client", reason)
     }
-    pub fn invalid_grant(reason: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_grant", reason)
-    }
-    pub fn unauthorized_client(reason: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "unauthorized_client", reason)
-    }
-    pub fn unsupported_grant_type(reason: impl Into<String>) -> Self {
+    pub(crate) fn unsupported_grant_type(reason: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "unsupported_grant_type", reason)
     }
-    pub fn invalid_scope(reason: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "invalid_scope", reason)
-    }
     /// A refused bearer token (userInfo): 401 with `WWW-Authenticate`.
-    pub fn invalid_token(reason: impl Into<String>) -> Self {
+    pub(crate) fn invalid_token(reason: impl Into<String>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "invalid_token", reason)
     }
     /// A valid token without the scope the endpoint needs: 403 (RFC 6750 §3.1).
-    pub fn insufficient_scope(reason: impl Into<String>) -> Self {
+    pub(crate) fn insufficient_scope(reason: impl Into<String>) -> Self {
         Self::new(StatusCode::FORBIDDEN, "insufficient_scope", reason)
     }
     /// Our own failure (or an injected fault).
-    pub fn server_error(status: StatusCode, reason: impl Into<String>) -> Self {
+    pub(crate) fn server_error(status: StatusCode, reason: impl Into<String>) -> Self {
         Self::new(status, "server_error", reason)
     }
     /// A test hook's conflict, e.g. a username that is taken.
-    pub fn conflict(error: &'static str, reason: impl Into<String>) -> Self {
+    pub(crate) fn conflict(error: &'static str, reason: impl Into<String>) -> Self {
         Self::new(StatusCode::CONFLICT, error, reason)
     }
-    pub fn not_found(reason: impl Into<String>) -> Self {
+    pub(crate) fn not_found(reason: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found", reason)
     }
 }
@@ -94,5 +85,17 @@ impl From<crate::keys::KeyError> for OAuthError {
     fn from(err: crate::keys::KeyError) -> Self {
         tracing::error!(%err, "signing failed");
         Self::server_error(StatusCode::INTERNAL_SERVER_ERROR, "signing failed")
+    }
+}
+
+/// A refused grant: the token endpoint's 400 with Cognito's code.
+impl From<crate::pool::GrantError> for OAuthError {
+    fn from(err: crate::pool::GrantError) -> Self {
+        let status = if err.code == "server_error" {
+            StatusCode::INTERNAL_SERVER_ERROR
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Self::new(status, err.code, err.reason)
     }
 }

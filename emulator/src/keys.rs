@@ -4,10 +4,11 @@
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
-use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};
+use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, LineEnding};
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPrivateKey;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -29,17 +30,11 @@ pub enum KeyError {
     Encode(String),
 }
 
-/// Which kind of token a key signs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyUse {
-    Access,
-    Id,
-}
-
 /// One RSA key pair, ready to sign and verify.
 pub struct SigningKey {
-    pub kid: String,
-    pub key_use: KeyUse,
+    pub(crate) kid: String,
+    /// PKCS#1 PEM of the private key, for the state file.
+    pem: String,
     encoding: EncodingKey,
     decoding: DecodingKey,
     jwk: Value,
@@ -48,10 +43,14 @@ pub struct SigningKey {
 }
 
 impl SigningKey {
-    fn from_private(private: &RsaPrivateKey, key_use: KeyUse) -> Result<Self, KeyError> {
+    fn from_private(private: &RsaPrivateKey) -> Result<Self, KeyError> {
         let der = private
             .to_pkcs1_der()
             .map_err(|e| KeyError::Encode(e.to_string()))?;
+        let pem = private
+            .to_pkcs1_pem(LineEnding::LF)
+            .map_err(|e| KeyError::Encode(e.to_string()))?
+            .to_string();
         let n = URL_SAFE_NO_PAD.encode(private.n().to_bytes_be());
         let e = URL_SAFE_NO_PAD.encode(private.e().to_bytes_be());
         // Cognito's kids are base64 digests; ours hash the modulus so they are stable per key.
@@ -61,28 +60,45 @@ impl SigningKey {
         Ok(Self {
             jwk: json!({"alg": "RS256", "e": e, "kid": kid, "kty": "RSA", "n": n, "use": "sig"}),
             kid,
-            key_use,
+            pem,
             encoding: EncodingKey::from_rsa_der(der.as_bytes()),
             decoding,
             retire_at: None,
         })
     }
 
-    fn load(path: &Path, key_use: KeyUse) -> Result<Self, KeyError> {
+    fn load(path: &Path) -> Result<Self, KeyError> {
         let pem = std::fs::read_to_string(path).map_err(|source| KeyError::Read {
             path: path.display().to_string(),
             source,
         })?;
-        let private = RsaPrivateKey::from_pkcs1_pem(&pem)
-            .or_else(|_| RsaPrivateKey::from_pkcs8_pem(&pem))
-            .map_err(|_| KeyError::Pem(path.display().to_string()))?;
-        Self::from_private(&private, key_use)
+        Self::from_pem(&pem, &path.display().to_string())
     }
 
-    fn generate(key_use: KeyUse) -> Result<Self, KeyError> {
+    fn from_pem(pem: &str, origin: &str) -> Result<Self, KeyError> {
+        let private = RsaPrivateKey::from_pkcs1_pem(pem)
+            .or_else(|_| RsaPrivateKey::from_pkcs8_pem(pem))
+            .map_err(|_| KeyError::Pem(origin.to_owned()))?;
+        Self::from_private(&private)
+    }
+
+    fn generate() -> Result<Self, KeyError> {
         let private = RsaPrivateKey::new(&mut rand::thread_rng(), KEY_BITS)
             .map_err(|e| KeyError::Generate(e.to_string()))?;
-        Self::from_private(&private, key_use)
+        Self::from_private(&private)
+    }
+
+    fn stored(&self) -> StoredKey {
+        StoredKey {
+            pem: self.pem.clone(),
+            retire_at: self.retire_at,
+        }
+    }
+
+    fn restore(stored: &StoredKey) -> Result<Self, KeyError> {
+        let mut key = Self::from_pem(&stored.pem, "the state file's signing key")?;
+        key.retire_at = stored.retire_at;
+        Ok(key)
     }
 
     /// Signs `claims` as an RS256 JWT with this key's `kid` (no `typ`, as Cognito).
@@ -94,7 +110,7 @@ impl SigningKey {
             .map_err(|e| KeyError::Encode(e.to_string()))
     }
 
-    pub fn decoding_key(&self) -> &DecodingKey {
+    pub(crate) fn decoding_key(&self) -> &DecodingKey {
         &self.decoding
     }
 
@@ -113,14 +129,41 @@ pub struct KeyRing {
 impl KeyRing {
     /// Loads the configured PEM files, generating a key where none is configured.
     pub fn load_or_generate(access: Option<&Path>, id: Option<&Path>) -> Result<Self, KeyError> {
-        let load = |path: Option<&Path>, key_use| match path {
-            Some(path) => SigningKey::load(path, key_use),
-            None => SigningKey::generate(key_use),
+        let load = |path: Option<&Path>| match path {
+            Some(path) => SigningKey::load(path),
+            None => SigningKey::generate(),
         };
         Ok(Self {
-            access: load(access, KeyUse::Access)?,
-            id: load(id, KeyUse::Id)?,
+            access: load(access)?,
+            id: load(id)?,
             retired: Vec::new(),
+        })
+    }
+
+    /// Both keys fresh (a pool created at run time).
+    pub(crate) fn generate() -> Result<Self, KeyError> {
+        Self::load_or_generate(None, None)
+    }
+
+    /// The keys as the state file keeps them.
+    pub(crate) fn snapshot(&self) -> KeySnapshot {
+        KeySnapshot {
+            access: self.access.stored(),
+            id: self.id.stored(),
+            retired: self.retired.iter().map(SigningKey::stored).collect(),
+        }
+    }
+
+    /// The keys a state file kept.
+    pub(crate) fn restore(snapshot: &KeySnapshot) -> Result<Self, KeyError> {
+        Ok(Self {
+            access: SigningKey::restore(&snapshot.access)?,
+            id: SigningKey::restore(&snapshot.id)?,
+            retired: snapshot
+                .retired
+                .iter()
+                .map(SigningKey::restore)
+                .collect::<Result<_, _>>()?,
         })
     }
 
@@ -132,18 +175,18 @@ impl KeyRing {
         &self.id
     }
 
-    /// Replaces both keys with fresh ones; the old ones stay published for `overlap_secs`.
-    pub fn rotate(&mut self, overlap_secs: u64, now: u64) -> Result<(), KeyError> {
-        let mut access = SigningKey::generate(KeyUse::Access)?;
-        let mut id = SigningKey::generate(KeyUse::Id)?;
+    /// Replaces both keys with `fresh` ones; the old ones stay published for `overlap_secs`.
+    pub(crate) fn rotate(&mut self, fresh: KeyRing, overlap_secs: u64, now: u64) {
+        let KeyRing {
+            mut access, mut id, ..
+        } = fresh;
         std::mem::swap(&mut self.access, &mut access);
         std::mem::swap(&mut self.id, &mut id);
         for mut old in [access, id] {
-            old.retire_at = Some(now + overlap_secs);
+            old.retire_at = Some(now.saturating_add(overlap_secs));
             self.retired.push(old);
         }
         self.retired.retain(|key| key.live(now));
-        Ok(())
     }
 
     /// Every key a verifier may currently meet.
@@ -159,7 +202,22 @@ impl KeyRing {
     }
 
     /// A published key by `kid`.
-    pub fn find(&self, kid: &str, now: u64) -> Option<&SigningKey> {
+    pub(crate) fn find(&self, kid: &str, now: u64) -> Option<&SigningKey> {
         self.published(now).find(|key| key.kid == kid)
     }
+}
+
+/// One key as the state file keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StoredKey {
+    pem: String,
+    retire_at: Option<u64>,
+}
+
+/// A pool's keys as the state file keeps them.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct KeySnapshot {
+    access: StoredKey,
+    id: StoredKey,
+    retired: Vec<StoredKey>,
 }

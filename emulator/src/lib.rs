@@ -1,51 +1,93 @@
 //! An offline AWS Cognito user pool: hosted UI, OAuth2 endpoints, JWKS and
-//! test hooks, faithful enough that code written against it works on AWS.
+//! opt-in test hooks, faithful enough that code written against it works on AWS.
 //!
 //! Start it in-process with [`spawn`] on a listener bound to port 0, or run the
-//! `cognito-emulator` binary.
+//! `cognito-emulator` binary. Safe by default: the test hooks are off unless
+//! asked for, only loopback may use them, and every request must name the
+//! emulator's own host.
+
+#![deny(unreachable_pub)]
 
 pub mod clock;
 pub mod config;
-pub mod error;
-pub mod keys;
-pub mod params;
+mod emulator;
+mod error;
+mod handle;
+mod keys;
+mod params;
+mod persist;
+mod pool;
 mod routes;
-pub mod state;
 mod templates;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod tokens;
+
+pub use emulator::{Counters, Fault, FaultTarget};
+pub use handle::{AdminHandle, Lifetimes, NewUser};
+pub use keys::{KeyError, KeyRing, SigningKey};
+pub use persist::StateError;
+pub use pool::HashCost;
 
 use crate::clock::Clock;
 use crate::config::EmulatorConfig;
-use crate::keys::{KeyError, KeyRing};
-use crate::state::Store;
+use crate::emulator::Emulator;
+use crate::persist::Journal;
+use crate::pool::{PoolFacts, UserPool};
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
-use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Which `iss` the tokens carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IssuerMode {
+    /// `{public_url}/{poolId}`, where the JWKS is served.
+    #[default]
+    Local,
+    /// `https://cognito-idp.{region}.amazonaws.com/{poolId}`, as AWS signs
+    /// them, for libraries that hard-code it; the JWKS is still served locally.
+    Aws,
+}
 
 /// How the emulator runs, beyond the pool's TOML.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Base URL the emulator is reached at (issuer is `{public_url}/{poolId}`);
-    /// `None`: `http://localhost:{port}`.
+    /// Base URL the emulator is reached at; `None`: `http://localhost:{port}`.
     pub public_url: Option<String>,
-    /// Serve the `/_emulator/` test hooks.
+    /// Serve the `/_emulator/` test hooks (to loopback peers only).
     pub test_hooks: bool,
     /// HTTP worker threads.
     pub workers: usize,
     /// The pool's time; tests keep a clone and advance it.
     pub clock: Clock,
+    /// Persist the pools in this file (`--state`); `None`: memory only.
+    pub state: Option<PathBuf>,
+    pub issuer: IssuerMode,
+    pub password_hashing: HashCost,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Self {
             public_url: None,
-            test_hooks: true,
+            test_hooks: false,
             workers: 2,
             clock: Clock::system(),
+            state: None,
+            issuer: IssuerMode::Local,
+            password_hashing: HashCost::Standard,
+        }
+    }
+}
+
+impl Options {
+    /// For test suites: hooks on, cheap password hashing.
+    pub fn for_tests() -> Self {
+        Self {
+            test_hooks: true,
+            password_hashing: HashCost::Fast,
+            ..Self::default()
         }
     }
 }
@@ -54,40 +96,10 @@ impl Default for Options {
 pub enum StartError {
     #[error(transparent)]
     Keys(#[from] KeyError),
+    #[error(transparent)]
+    State(#[from] StateError),
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
-}
-
-/// Shared by every request handler.
-pub struct Emulator {
-    pub pool_id: String,
-    pub region: String,
-    /// Hosted-UI base, e.g. `http://localhost:9229`.
-    pub base_url: String,
-    /// `{base_url}/{pool_id}`.
-    pub issuer: String,
-    pub test_hooks: bool,
-    pub rotation_overlap_secs: u64,
-    /// Every expiry decision reads this clock.
-    pub clock: Clock,
-    store: Mutex<Store>,
-    keys: RwLock<KeyRing>,
-}
-
-impl Emulator {
-    /// The pool's mutable state. A poisoned lock only means a handler panicked
-    /// mid-update; the data is still the best we have, so keep serving.
-    pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn keys(&self) -> RwLockReadGuard<'_, KeyRing> {
-        self.keys.read().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn keys_mut(&self) -> RwLockWriteGuard<'_, KeyRing> {
-        self.keys.write().unwrap_or_else(|e| e.into_inner())
-    }
 }
 
 /// A running emulator.
@@ -96,6 +108,14 @@ pub struct RunningEmulator {
     pub issuer: String,
     pub port: u16,
     pub handle: ServerHandle,
+    admin: AdminHandle,
+}
+
+impl RunningEmulator {
+    /// Typed, in-process access to what the test hooks do.
+    pub fn admin(&self) -> &AdminHandle {
+        &self.admin
+    }
 }
 
 /// Builds the emulator on `listener` and returns the server future plus its facts.
@@ -112,27 +132,48 @@ pub fn build(
         .unwrap_or_else(|| format!("http://localhost:{port}"))
         .trim_end_matches('/')
         .to_owned();
-    let issuer = format!("{base_url}/{}", config.pool.id);
-    let keys = KeyRing::load_or_generate(
-        config.keys.access_key.as_deref(),
-        config.keys.id_key.as_deref(),
+    let pool_id = &config.pool.id;
+    let issuer = match options.issuer {
+        IssuerMode::Local => format!("{base_url}/{pool_id}"),
+        IssuerMode::Aws => format!(
+            "https://cognito-idp.{}.amazonaws.com/{pool_id}",
+            config.pool.region
+        ),
+    };
+    let (journal, mut snapshots) = match &options.state {
+        Some(path) => {
+            let (journal, snapshots) = Journal::open(path)?;
+            (Some(Arc::new(journal)), snapshots)
+        }
+        None => (None, Default::default()),
+    };
+    let pool = UserPool::open(
+        config,
+        PoolFacts {
+            id: pool_id.clone(),
+            region: config.pool.region.clone(),
+            issuer: issuer.clone(),
+            clock: options.clock.clone(),
+            hash_cost: options.password_hashing,
+            rotation_overlap_secs: config.keys.rotation_overlap_secs,
+            journal,
+        },
+        snapshots.remove(pool_id),
     )?;
-    let emulator = web::Data::new(Emulator {
-        pool_id: config.pool.id.clone(),
-        region: config.pool.region.clone(),
-        base_url: base_url.clone(),
-        issuer: issuer.clone(),
-        test_hooks: options.test_hooks,
-        rotation_overlap_secs: config.keys.rotation_overlap_secs,
-        clock: options.clock.clone(),
-        store: Mutex::new(Store::new(config)),
-        keys: RwLock::new(keys),
-    });
+    let emulator = web::Data::new(Emulator::new(
+        base_url.clone(),
+        allowed_hosts(&base_url),
+        options.test_hooks,
+        options.clock.clone(),
+        pool,
+    ));
+    let admin = AdminHandle::new(emulator.clone().into_inner());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(emulator.clone())
-            .wrap(actix_web::middleware::from_fn(routes::log_request))
             .configure(|cfg| routes::configure(cfg, emulator.test_hooks))
+            .wrap(actix_web::middleware::from_fn(routes::guard::check_host))
+            .wrap(actix_web::middleware::from_fn(routes::log_request))
     })
     .workers(options.workers.max(1))
     .listen(listener)?
@@ -145,6 +186,7 @@ pub fn build(
             issuer,
             port,
             handle,
+            admin,
         },
     ))
 }
@@ -158,4 +200,25 @@ pub fn spawn(
     let (server, running) = build(config, options, listener)?;
     actix_web::rt::spawn(server);
     Ok(running)
+}
+
+/// The loopback names, and the public URL's host.
+fn allowed_hosts(base_url: &str) -> Vec<String> {
+    let mut hosts: Vec<String> = ["localhost", "127.0.0.1", "[::1]"]
+        .map(str::to_owned)
+        .to_vec();
+    if let Some(host) = url_host(base_url) {
+        if !hosts.contains(&host) {
+            hosts.push(host);
+        }
+    }
+    hosts
+}
+
+/// `host` of `scheme://host:port/path`, lower-cased.
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split('/').next()?;
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+    Some(routes::guard::host_name(authority).to_ascii_lowercase())
 }

@@ -5,10 +5,10 @@ use futures_util::StreamExt;
 use std::collections::HashMap;
 
 /// Largest form body any endpoint accepts; Cognito's forms are tiny.
-pub const MAX_FORM_BYTES: usize = 16 * 1024;
+pub(crate) const MAX_FORM_BYTES: usize = 16 * 1024;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum ParamsError {
+pub(crate) enum ParamsError {
     #[error("parameter {0} appears more than once")]
     Repeated(String),
     #[error("the body is not form-encoded")]
@@ -20,11 +20,11 @@ pub enum ParamsError {
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Params(HashMap<String, String>);
+pub(crate) struct Params(HashMap<String, String>);
 
 impl Params {
     /// Parses `a=1&b=2`; a repeated name is an error.
-    pub fn parse(encoded: &[u8]) -> Result<Self, ParamsError> {
+    pub(crate) fn parse(encoded: &[u8]) -> Result<Self, ParamsError> {
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_bytes(encoded).map_err(|_| ParamsError::Malformed)?;
         let mut map = HashMap::with_capacity(pairs.len());
@@ -37,7 +37,9 @@ impl Params {
     }
 
     /// Reads a request body up to [`MAX_FORM_BYTES`] and parses it.
-    pub async fn from_payload(mut payload: actix_web::web::Payload) -> Result<Self, ParamsError> {
+    pub(crate) async fn from_payload(
+        mut payload: actix_web::web::Payload,
+    ) -> Result<Self, ParamsError> {
         let mut body = Vec::new();
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|_| ParamsError::Unreadable)?;
@@ -50,7 +52,7 @@ impl Params {
     }
 
     /// The value, or `None` when absent or empty.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.0
             .get(name)
             .map(String::as_str)
@@ -58,7 +60,7 @@ impl Params {
     }
 
     /// Re-encodes the named parameters that are present, in the given order.
-    pub fn encode(&self, names: &[&str]) -> String {
+    pub(crate) fn encode(&self, names: &[&str]) -> String {
         let pairs: Vec<(&str, &str)> = names
             .iter()
             .filter_map(|n| self.get(n).map(|v| (*n, v)))

@@ -47,7 +47,7 @@ fn error_message(error: Option<&str>) -> Markup {
 }
 
 /// The sign-in form. `query` carries the authorize parameters through the POST.
-pub fn login(query: &str, csrf: &str, username: &str, error: Option<&str>) -> String {
+pub(crate) fn login(query: &str, csrf: &str, username: &str, error: Option<&str>) -> String {
     layout(
         "Sign in with your email and password",
         html! {
@@ -68,7 +68,13 @@ pub fn login(query: &str, csrf: &str, username: &str, error: Option<&str>) -> St
     )
 }
 
-pub fn signup(query: &str, csrf: &str, username: &str, email: &str, error: Option<&str>) -> String {
+pub(crate) fn signup(
+    query: &str,
+    csrf: &str,
+    username: &str,
+    email: &str,
+    error: Option<&str>,
+) -> String {
     layout(
         "Sign up with a new account",
         html! {
@@ -89,7 +95,7 @@ pub fn signup(query: &str, csrf: &str, username: &str, email: &str, error: Optio
     )
 }
 
-pub fn confirm(query: &str, csrf: &str, error: Option<&str>) -> String {
+pub(crate) fn confirm(query: &str, csrf: &str, error: Option<&str>) -> String {
     layout(
         "Confirm your account",
         html! {
@@ -105,10 +111,20 @@ pub fn confirm(query: &str, csrf: &str, error: Option<&str>) -> String {
     )
 }
 
-pub fn forgot_password(query: &str, csrf: &str) -> String {
+pub(crate) fn forgot_password(query: &str, csrf: &str) -> String {
+    forgot_password_page(query, csrf, None)
+}
+
+/// The forgot-password form again, with Cognito's refusal (too many codes asked for).
+pub(crate) fn forgot_password_error(query: &str, csrf: &str, error: &str) -> String {
+    forgot_password_page(query, csrf, Some(error))
+}
+
+fn forgot_password_page(query: &str, csrf: &str, error: Option<&str>) -> String {
     layout(
         "Forgot your password?",
         html! {
+            (error_message(error))
             p.note { "Enter your username and we will send a code to reset your password." }
             form name="cognitoForgotForm" method="post" action={ "/forgotPassword?" (query) } {
                 input type="hidden" name="_csrf" value=(csrf);
@@ -120,7 +136,7 @@ pub fn forgot_password(query: &str, csrf: &str) -> String {
     )
 }
 
-pub fn confirm_forgot_password(query: &str, csrf: &str, error: Option<&str>) -> String {
+pub(crate) fn confirm_forgot_password(query: &str, csrf: &str, error: Option<&str>) -> String {
     layout(
         "Reset your password",
         html! {
@@ -139,7 +155,7 @@ pub fn confirm_forgot_password(query: &str, csrf: &str, error: Option<&str>) -> 
 }
 
 /// The hosted UI's error page (`/error`).
-pub fn error(error: &str, detail: &str) -> String {
+pub(crate) fn error(error: &str, detail: &str) -> String {
     layout(
         "An error was encountered with the requested page.",
         html! {

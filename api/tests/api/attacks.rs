@@ -3,8 +3,8 @@
 use crate::helpers::*;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
-use cognito_emulator::keys::KeyRing;
 use cognito_emulator::testing;
+use cognito_emulator::KeyRing;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use reqwest::StatusCode;
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey};

@@ -6,7 +6,7 @@ use api::clock::Clock;
 use api::config::Settings;
 use api::startup::Application;
 use cognito_emulator::config::{ClientConfig, EmulatorConfig};
-use cognito_emulator::keys::KeyRing;
+use cognito_emulator::KeyRing;
 use cognito_emulator::{testing, Options};
 use reqwest::{Client, Method, RequestBuilder, Response, StatusCode};
 use serde_json::{json, Value};
@@ -71,7 +71,7 @@ pub async fn spawn_stack(
     );
     let options = Options {
         public_url: Some(idp.clone()),
-        ..Options::default()
+        ..Options::for_tests()
     };
     let idp_clock = options.clock.clone();
     let running = cognito_emulator::spawn(&emulator, &options, listener).expect("emulator");

@@ -96,7 +96,7 @@ pub async fn spawn_stack() -> Stack {
     let idp = format!("http://localhost:{idp_port}");
     let options = Options {
         public_url: Some(idp.clone()),
-        ..Options::default()
+        ..Options::for_tests()
     };
     let idp_clock = options.clock.clone();
     let api_clock = api::clock::Clock::system();

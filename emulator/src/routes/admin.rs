@@ -1,17 +1,22 @@
 //! `/_emulator/` test hooks: what tests need to drive the pool that Cognito
-//! offers only through its admin API or not at all. Off with `--no-test-hooks`.
+//! offers only through its admin API or not at all. Served only with
+//! `--test-hooks`, and only to loopback peers. Every value is range-checked.
 
+use super::guard::loopback_only;
+use crate::emulator::{Emulator, Fault, FaultTarget};
 use crate::error::OAuthError;
-use crate::state::{one_time_code, Fault, FaultTarget, User, UserStatus};
-use crate::Emulator;
+use crate::handle::{Lifetimes, MAX_HANG_SECS};
+use crate::pool::{NewUser, PoolError};
 use actix_web::http::StatusCode;
+use actix_web::middleware::from_fn;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/_emulator")
+            .wrap(from_fn(loopback_only))
             .route("/users", web::post().to(create_user))
             .route("/users/{username}/code", web::get().to(pending_code))
             .route(
@@ -31,7 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct NewUser {
+struct NewUserBody {
     username: String,
     password: String,
     email: Option<String>,
@@ -49,54 +54,43 @@ fn yes() -> bool {
 }
 
 async fn create_user(
-    body: web::Json<NewUser>,
+    body: web::Json<NewUserBody>,
     emulator: web::Data<Emulator>,
 ) -> Result<HttpResponse, OAuthError> {
     let body = body.into_inner();
-    if body.username.trim().is_empty() || body.password.is_empty() {
-        return Err(OAuthError::invalid_request(
-            "username and password are required",
-        ));
-    }
-    let user = User {
-        sub: uuid::Uuid::new_v4().to_string(),
-        username: body.username,
-        password: body.password,
-        email: body.email,
-        email_verified: body.email_verified,
-        groups: body.groups,
-        status: if body.confirmed {
-            UserStatus::Confirmed
-        } else {
-            UserStatus::Unconfirmed
-        },
-        pending_code: (!body.confirmed).then(one_time_code),
-    };
-    let created = json!({ "sub": user.sub, "username": user.username });
-    if !emulator.store().add_user(user) {
-        return Err(OAuthError::conflict(
-            "username_exists",
-            "username or email taken",
-        ));
-    }
-    Ok(HttpResponse::Created().json(created))
+    let created = emulator
+        .default_pool()
+        .create_user(NewUser {
+            username: body.username,
+            password: body.password,
+            email: body.email,
+            email_verified: body.email_verified,
+            groups: body.groups,
+            confirmed: body.confirmed,
+        })
+        .map_err(|e| match e {
+            PoolError::UsernameExists(_) => {
+                OAuthError::conflict("username_exists", "username or email taken")
+            }
+            other => OAuthError::invalid_request(other.to_string()),
+        })?;
+    Ok(HttpResponse::Created().json(json!({ "sub": created.sub, "username": created.username })))
 }
 
 async fn pending_code(
     username: web::Path<String>,
     emulator: web::Data<Emulator>,
 ) -> Result<HttpResponse, OAuthError> {
-    let store = emulator.store();
-    let code = store
-        .user(&username)
-        .and_then(|u| u.pending_code.clone())
+    let code = emulator
+        .default_pool()
+        .pending_code(&username)
         .ok_or_else(|| OAuthError::not_found("no pending code for that user"))?;
     Ok(HttpResponse::Ok().json(json!({ "code": code })))
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Lifetimes {
+struct LifetimesBody {
     access_token_secs: Option<u64>,
     id_token_secs: Option<u64>,
     refresh_token_secs: Option<u64>,
@@ -104,33 +98,28 @@ struct Lifetimes {
 
 async fn set_lifetimes(
     client_id: web::Path<String>,
-    body: web::Json<Lifetimes>,
+    body: web::Json<LifetimesBody>,
     emulator: web::Data<Emulator>,
 ) -> Result<HttpResponse, OAuthError> {
-    let mut store = emulator.store();
-    let client = store
-        .clients
-        .get_mut(client_id.as_str())
+    let lifetimes = Lifetimes {
+        access_token_secs: body.access_token_secs,
+        id_token_secs: body.id_token_secs,
+        refresh_token_secs: body.refresh_token_secs,
+    };
+    lifetimes.check().map_err(OAuthError::invalid_request)?;
+    let (access, id, refresh) = emulator
+        .default_pool()
+        .set_lifetimes(
+            &client_id,
+            lifetimes.access_token_secs,
+            lifetimes.id_token_secs,
+            lifetimes.refresh_token_secs,
+        )
         .ok_or_else(|| OAuthError::not_found("no such app client"))?;
-    for (slot, value) in [
-        (&mut client.access_token_secs, body.access_token_secs),
-        (&mut client.id_token_secs, body.id_token_secs),
-        (&mut client.refresh_token_secs, body.refresh_token_secs),
-    ] {
-        match value {
-            Some(0) => {
-                return Err(OAuthError::invalid_request(
-                    "a lifetime must be at least 1 second",
-                ))
-            }
-            Some(secs) => *slot = secs,
-            None => {}
-        }
-    }
     Ok(HttpResponse::Ok().json(json!({
-        "accessTokenSecs": client.access_token_secs,
-        "idTokenSecs": client.id_token_secs,
-        "refreshTokenSecs": client.refresh_token_secs,
+        "accessTokenSecs": access,
+        "idTokenSecs": id,
+        "refreshTokenSecs": refresh,
     })))
 }
 
@@ -144,24 +133,21 @@ async fn rotate_keys(
     body: Option<web::Json<Rotate>>,
     emulator: web::Data<Emulator>,
 ) -> Result<HttpResponse, OAuthError> {
-    let overlap = body
-        .and_then(|b| b.overlap_secs)
-        .unwrap_or(emulator.rotation_overlap_secs);
-    let worker = emulator.clone();
-    let now = emulator.clock.now();
+    let overlap = body.and_then(|b| b.overlap_secs);
+    if overlap.is_some_and(|secs| secs > crate::handle::MAX_REFRESH_SECS) {
+        return Err(OAuthError::invalid_request(
+            "overlapSecs must be at most ten years",
+        ));
+    }
+    let pool = emulator.default_pool();
     // Key generation takes a while; keep it off the async workers.
-    web::block(move || worker.keys_mut().rotate(overlap, now))
+    let (access_kid, id_kid) = web::block(move || pool.rotate_keys(overlap))
         .await
         .map_err(|_| {
             OAuthError::server_error(StatusCode::INTERNAL_SERVER_ERROR, "rotation was cancelled")
         })??;
-    let keys = emulator.keys();
-    tracing::info!(overlap_secs = overlap, "signing keys rotated");
-    Ok(HttpResponse::Ok().json(json!({
-        "accessKid": keys.access().kid,
-        "idKid": keys.id().kid,
-        "overlapSecs": overlap,
-    })))
+    tracing::info!(?overlap, "signing keys rotated");
+    Ok(HttpResponse::Ok().json(json!({ "accessKid": access_kid, "idKid": id_kid })))
 }
 
 fn clock_body(emulator: &Emulator) -> serde_json::Value {
@@ -192,11 +178,11 @@ async fn advance_clock(
 }
 
 async fn counters(emulator: web::Data<Emulator>) -> HttpResponse {
-    HttpResponse::Ok().json(&emulator.store().counters)
+    HttpResponse::Ok().json(&*emulator.counters())
 }
 
 async fn reset_counters(emulator: web::Data<Emulator>) -> HttpResponse {
-    emulator.store().counters = Default::default();
+    *emulator.counters() = Default::default();
     HttpResponse::NoContent().finish()
 }
 
@@ -214,14 +200,14 @@ async fn set_fault(
 ) -> Result<HttpResponse, OAuthError> {
     let fault = match (body.status, body.hang_secs) {
         (Some(status), None) if (500..=599).contains(&status) => Fault::Status(status),
-        (None, Some(secs)) if secs <= 600 => Fault::HangSecs(secs),
+        (None, Some(secs)) if secs <= MAX_HANG_SECS => Fault::HangSecs(secs),
         _ => {
-            return Err(OAuthError::invalid_request(
-                "give either status (500-599) or hangSecs (at most 600)",
-            ))
+            return Err(OAuthError::invalid_request(format!(
+                "give either status (500-599) or hangSecs (at most {MAX_HANG_SECS})"
+            )))
         }
     };
-    emulator.store().faults.insert(*target, fault);
+    emulator.faults().insert(*target, fault);
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -229,11 +215,11 @@ async fn clear_fault(
     target: web::Path<FaultTarget>,
     emulator: web::Data<Emulator>,
 ) -> HttpResponse {
-    emulator.store().faults.remove(&*target);
+    emulator.faults().remove(&*target);
     HttpResponse::NoContent().finish()
 }
 
 async fn clear_faults(emulator: web::Data<Emulator>) -> HttpResponse {
-    emulator.store().faults.clear();
+    emulator.faults().clear();
     HttpResponse::NoContent().finish()
 }

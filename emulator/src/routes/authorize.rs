@@ -4,14 +4,15 @@
 
 use super::{error_page, found, with_query, SESSION_COOKIE};
 use crate::config::Flow;
+use crate::emulator::Emulator;
 use crate::params::Params;
-use crate::state::{AuthCode, Client, SignIn, Store, CODE_LIFETIME_SECS};
-use crate::Emulator;
+use crate::pool::{AuthCode, Client, SignIn, UserPool};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
+use std::sync::Arc;
 
 /// The authorize parameters the hosted UI carries from page to page.
-pub const AUTHORIZE_PARAMS: [&str; 9] = [
+pub(crate) const AUTHORIZE_PARAMS: [&str; 9] = [
     "response_type",
     "client_id",
     "redirect_uri",
@@ -23,28 +24,30 @@ pub const AUTHORIZE_PARAMS: [&str; 9] = [
     "identity_provider",
 ];
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/oauth2/authorize", web::get().to(authorize))
         .route("/error", web::get().to(error));
 }
 
 /// A checked authorize request.
-#[derive(Debug, Clone)]
-pub struct AuthorizeRequest {
-    pub client: Client,
-    pub redirect_uri: String,
-    pub state: Option<String>,
-    pub scopes: Vec<String>,
-    pub code_challenge: Option<String>,
-    pub nonce: Option<String>,
+#[derive(Clone)]
+pub(crate) struct AuthorizeRequest {
+    /// The pool of the client.
+    pub(crate) pool: Arc<UserPool>,
+    pub(crate) client: Client,
+    pub(crate) redirect_uri: String,
+    pub(crate) state: Option<String>,
+    pub(crate) scopes: Vec<String>,
+    pub(crate) code_challenge: Option<String>,
+    pub(crate) nonce: Option<String>,
     /// The original parameters, re-encoded for the hosted UI's links and forms.
-    pub query: String,
+    pub(crate) query: String,
 }
 
 /// Why an authorize request was refused, and so where the user is sent.
 #[derive(Debug, thiserror::Error)]
 #[error("authorize request refused")]
-pub enum AuthorizeError {
+pub(crate) enum AuthorizeError {
     /// No trustworthy redirect URI: the hosted UI's own error page.
     Page { error: &'static str, detail: String },
     /// `redirect_uri` is not one of the client's callback URLs.
@@ -58,7 +61,7 @@ pub enum AuthorizeError {
 }
 
 impl AuthorizeError {
-    pub fn to_response(&self) -> HttpResponse {
+    pub(crate) fn to_response(&self) -> HttpResponse {
         match self {
             Self::Page { error, detail } => error_page(StatusCode::BAD_REQUEST, error, detail),
             Self::RedirectMismatch { client_id } => found(&with_query(
@@ -84,7 +87,7 @@ impl AuthorizeRequest {
     /// Checks the parameters against the pool, in Cognito's order: the client and
     /// redirect URI first (errors shown on the hosted UI), then the rest (errors
     /// sent back to the redirect URI).
-    pub fn parse(params: &Params, store: &Store) -> Result<Self, AuthorizeError> {
+    pub(crate) fn parse(params: &Params, emulator: &Emulator) -> Result<Self, AuthorizeError> {
         let page = |error, detail: &str| AuthorizeError::Page {
             error,
             detail: detail.to_owned(),
@@ -95,9 +98,8 @@ impl AuthorizeRequest {
                 "Required parameter client_id is missing.",
             )
         })?;
-        let client = store
-            .clients
-            .get(client_id)
+        let (pool, client) = emulator
+            .client(client_id)
             .ok_or_else(|| page("invalid_request", "Client does not exist."))?;
         let redirect_uri = params.get("redirect_uri").unwrap_or_default();
         if !client.callback_urls.iter().any(|u| u == redirect_uri) {
@@ -133,12 +135,13 @@ impl AuthorizeRequest {
         {
             return Err(refuse("invalid_request"));
         }
-        let scopes = grant_scopes(client, params.get("scope"));
+        let scopes = grant_scopes(&client, params.get("scope"));
         if scopes.is_empty() {
             return Err(refuse("invalid_scope"));
         }
         Ok(Self {
-            client: client.clone(),
+            pool,
+            client,
             redirect_uri: redirect_uri.to_owned(),
             state,
             scopes,
@@ -149,19 +152,17 @@ impl AuthorizeRequest {
     }
 
     /// Issues a code for a signed-in user and redirects back to the app.
-    pub fn complete(&self, store: &mut Store, sign_in: SignIn, now: u64) -> HttpResponse {
-        let code = store.issue_code(
-            AuthCode {
-                client_id: self.client.id.clone(),
-                redirect_uri: self.redirect_uri.clone(),
-                scopes: self.scopes.clone(),
-                code_challenge: self.code_challenge.clone(),
-                nonce: self.nonce.clone(),
-                sign_in,
-                expires_at: now + CODE_LIFETIME_SECS,
-            },
-            now,
-        );
+    pub(crate) fn complete(&self, sign_in: SignIn) -> HttpResponse {
+        let code = self.pool.issue_code(AuthCode {
+            client_id: self.client.id.clone(),
+            redirect_uri: self.redirect_uri.clone(),
+            scopes: self.scopes.clone(),
+            code_challenge: self.code_challenge.clone(),
+            nonce: self.nonce.clone(),
+            sign_in,
+            // The pool sets it.
+            expires_at: 0,
+        });
         let mut pairs = vec![("code", code.as_str())];
         if let Some(state) = self.state.as_deref() {
             pairs.push(("state", state));
@@ -202,20 +203,16 @@ async fn authorize(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpRespo
             return error_page(StatusCode::BAD_REQUEST, "invalid_request", &err.to_string())
         }
     };
-    let mut store = emulator.store();
-    store.counters.authorize += 1;
-    let request = match AuthorizeRequest::parse(&params, &store) {
+    emulator.counters().authorize += 1;
+    let request = match AuthorizeRequest::parse(&params, &emulator) {
         Ok(request) => request,
         Err(err) => return err.to_response(),
     };
-    let now = emulator.clock.now();
-    let session = req.cookie(SESSION_COOKIE).and_then(|c| {
-        store
-            .live_session(c.value(), now)
-            .map(|s| s.sign_in.clone())
-    });
+    let session = req
+        .cookie(SESSION_COOKIE)
+        .and_then(|c| request.pool.live_session(c.value()));
     match session {
-        Some(sign_in) => request.complete(&mut store, sign_in, now),
+        Some(sign_in) => request.complete(sign_in),
         None => found(&format!("/login?{}", request.query)),
     }
 }

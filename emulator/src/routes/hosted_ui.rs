@@ -4,16 +4,16 @@
 
 use super::authorize::{AuthorizeError, AuthorizeRequest, AUTHORIZE_PARAMS};
 use super::{cookie, csrf_ok, csrf_token, error_page, found, page, with_query, SESSION_COOKIE};
+use crate::emulator::Emulator;
 use crate::params::{Params, ParamsError};
-use crate::state::{one_time_code, SignIn, User, UserStatus, SESSION_LIFETIME_SECS};
-use crate::{templates, Emulator};
+use crate::pool::{PasswordSignIn, PoolError, SignIn, SESSION_LIFETIME_SECS};
+use crate::templates;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
-const BAD_CREDENTIALS: &str = "Incorrect username or password.";
 const STALE_FORM: &str = "Your form has expired. Please try again.";
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/login", web::get().to(login_form))
         .route("/login", web::post().to(login))
         .route("/signup", web::get().to(signup_form))
@@ -26,31 +26,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/confirmForgotPassword", web::post().to(confirm_forgot));
 }
 
-/// Cognito's default password policy: 8+ characters, upper, lower, digit and symbol.
-pub fn password_policy_error(password: &str) -> Option<&'static str> {
-    let has = |f: fn(&char) -> bool| password.chars().any(|c| f(&c));
-    if password.chars().count() < 8 {
-        Some("Password must have at least 8 characters.")
-    } else if !has(char::is_ascii_uppercase) {
-        Some("Password must have uppercase characters.")
-    } else if !has(char::is_ascii_lowercase) {
-        Some("Password must have lowercase characters.")
-    } else if !has(char::is_ascii_digit) {
-        Some("Password must have numeric characters.")
-    } else if !has(|c| c.is_ascii_punctuation() || *c == ' ') {
-        Some("Password must have symbol characters.")
-    } else {
-        None
-    }
-}
-
 /// A page of the hosted UI with its CSRF cookie set when new.
 fn form_page(
     req: &HttpRequest,
     status: StatusCode,
     render: impl FnOnce(&str) -> String,
 ) -> HttpResponse {
-    let (token, new_cookie) = csrf_token(req);
+    let emulator = req.app_data::<web::Data<Emulator>>();
+    let (token, new_cookie) = match emulator {
+        Some(emulator) => csrf_token(emulator, req),
+        None => (String::new(), None),
+    };
     let mut response = page(status, render(&token));
     if let Some(c) = new_cookie {
         // Only fails for a malformed cookie, which ours never is.
@@ -94,25 +80,20 @@ fn authorize_request(
     emulator: &Emulator,
 ) -> Result<(AuthorizeRequest, Params), Refusal> {
     let params = Params::parse(req.query_string().as_bytes())?;
-    let request = AuthorizeRequest::parse(&params, &emulator.store())?;
+    let request = AuthorizeRequest::parse(&params, emulator)?;
     Ok((request, params))
 }
 
 /// Signs the user in: a hosted-UI session cookie, then a code back to the app.
-fn sign_in(emulator: &Emulator, request: &AuthorizeRequest, username: &str) -> HttpResponse {
-    let now = emulator.clock.now();
-    let sign_in = SignIn {
-        username: username.to_owned(),
-        auth_time: now,
-        event_id: uuid::Uuid::new_v4().to_string(),
-    };
-    let mut store = emulator.store();
-    let session = store.start_session(sign_in.clone(), now);
-    let mut response = request.complete(&mut store, sign_in, now);
+fn sign_in(emulator: &Emulator, request: &AuthorizeRequest, sign_in: SignIn) -> HttpResponse {
+    let username = sign_in.username.clone();
+    let session = request.pool.start_session(sign_in.clone());
+    let mut response = request.complete(sign_in);
     let _ = response.add_cookie(&cookie(
+        emulator,
         SESSION_COOKIE,
         session,
-        SESSION_LIFETIME_SECS as i64,
+        SESSION_LIFETIME_SECS,
     ));
     tracing::info!(username, client = %request.client.name, "signed in");
     response
@@ -145,15 +126,19 @@ async fn login(
     if !csrf_ok(&req, form.get("_csrf")) {
         return Ok(retry(StatusCode::FORBIDDEN, STALE_FORM));
     }
-    let user = emulator.store().user(username).cloned();
-    Ok(match user {
-        Some(user) if Some(user.password.as_str()) == form.get("password") => match user.status {
-            UserStatus::Confirmed => sign_in(&emulator, &request, &user.username),
-            UserStatus::Unconfirmed => {
-                found(&with_username("/confirm", &request.query, &user.username))
-            }
-        },
-        _ => retry(StatusCode::OK, BAD_CREDENTIALS),
+    let password = form.get("password").unwrap_or_default();
+    // Argon2 is slow by design: off the async workers.
+    let pool = request.pool.clone();
+    let (name, secret) = (username.to_owned(), password.to_owned());
+    let outcome = web::block(move || pool.sign_in_with_password(&name, &secret))
+        .await
+        .unwrap_or(Err(PoolError::NotAuthorized("sign-in was cancelled")));
+    Ok(match outcome {
+        Ok(PasswordSignIn::SignedIn(signed_in)) => sign_in(&emulator, &request, signed_in),
+        Ok(PasswordSignIn::Unconfirmed { username }) => {
+            found(&with_username("/confirm", &request.query, &username))
+        }
+        Err(refused) => retry(StatusCode::OK, &refused.to_string()),
     })
 }
 
@@ -197,26 +182,19 @@ async fn signup(
     if !looks_like_email(&email) {
         return retry("Invalid email address format.");
     }
-    if let Some(problem) = password_policy_error(password) {
-        return retry(problem);
+    let pool = request.pool.clone();
+    let (name, address, secret) = (username.clone(), email.clone(), password.to_owned());
+    let signed_up = web::block(move || pool.sign_up(&name, &address, &secret))
+        .await
+        .unwrap_or(Err(PoolError::LimitExceeded));
+    match signed_up {
+        Ok(code) => {
+            // The emulator's stand-in for the confirmation email.
+            tracing::info!(username, confirmation_code = %code, "sign-up: confirmation code sent");
+            Ok(found(&with_username("/confirm", &request.query, &username)))
+        }
+        Err(refused) => retry(&refused.to_string()),
     }
-    let code = one_time_code();
-    let user = User {
-        sub: uuid::Uuid::new_v4().to_string(),
-        username: username.clone(),
-        password: password.to_owned(),
-        email: Some(email.clone()),
-        email_verified: false,
-        groups: Vec::new(),
-        status: UserStatus::Unconfirmed,
-        pending_code: Some(code.clone()),
-    };
-    if !emulator.store().add_user(user) {
-        return retry("An account with the given username or email already exists.");
-    }
-    // The emulator's stand-in for the confirmation email.
-    tracing::info!(username, confirmation_code = %code, "sign-up: confirmation code sent");
-    Ok(found(&with_username("/confirm", &request.query, &username)))
 }
 
 fn looks_like_email(email: &str) -> bool {
@@ -233,18 +211,6 @@ fn confirm_query(params: &Params) -> String {
     let mut names = AUTHORIZE_PARAMS.to_vec();
     names.push("username");
     params.encode(&names)
-}
-
-/// Takes the user's pending code if `code` matches it.
-fn redeem_code(emulator: &Emulator, username: &str, code: Option<&str>) -> Option<User> {
-    let mut store = emulator.store();
-    let user = store.user_mut(username)?;
-    if user.pending_code.is_some() && user.pending_code.as_deref() == code {
-        user.pending_code = None;
-        Some(user.clone())
-    } else {
-        None
-    }
 }
 
 async fn confirm_form(
@@ -276,14 +242,11 @@ async fn confirm(
         return retry(STALE_FORM);
     }
     let username = params.get("username").unwrap_or_default();
-    let Some(user) = redeem_code(&emulator, username, form.get("code")) else {
-        return retry("Invalid verification code provided, please try again.");
-    };
-    if let Some(stored) = emulator.store().user_mut(&user.username) {
-        stored.status = UserStatus::Confirmed;
-        stored.email_verified = true;
+    let code = form.get("code").unwrap_or_default();
+    match request.pool.confirm_sign_up(username, code) {
+        Ok(signed_in) => Ok(sign_in(&emulator, &request, signed_in)),
+        Err(refused) => retry(&refused.to_string()),
     }
-    Ok(sign_in(&emulator, &request, &user.username))
 }
 
 async fn forgot_form(
@@ -310,10 +273,16 @@ async fn forgot(
         }));
     }
     let username = form.get("username").unwrap_or_default().trim().to_owned();
-    if let Some(user) = emulator.store().user_mut(&username) {
-        let code = one_time_code();
-        user.pending_code = Some(code.clone());
-        tracing::info!(username = %user.username, reset_code = %code, "forgot password: code sent");
+    match request.pool.forgot_password(&username) {
+        Ok(Some((user, code))) => {
+            tracing::info!(username = %user, reset_code = %code, "forgot password: code sent");
+        }
+        Ok(None) => tracing::info!("forgot password: no code for that user"),
+        Err(refused) => {
+            return Ok(form_page(&req, StatusCode::OK, |csrf| {
+                templates::forgot_password_error(&request.query, csrf, &refused.to_string())
+            }))
+        }
     }
     // The same answer whether or not the user exists, so the page cannot enumerate users.
     Ok(found(&with_username(
@@ -351,33 +320,29 @@ async fn confirm_forgot(
     if !csrf_ok(&req, form.get("_csrf")) {
         return retry(STALE_FORM);
     }
-    let password = form.get("password").unwrap_or_default();
-    if let Some(problem) = password_policy_error(password) {
-        return retry(problem);
+    let username = params.get("username").unwrap_or_default().to_owned();
+    let code = form.get("code").unwrap_or_default().to_owned();
+    let password = form.get("password").unwrap_or_default().to_owned();
+    let pool = request.pool.clone();
+    let name = username.clone();
+    let reset = web::block(move || pool.confirm_forgot_password(&name, &code, &password))
+        .await
+        .unwrap_or(Err(PoolError::LimitExceeded));
+    match reset {
+        Ok(()) => {
+            tracing::info!(
+                username,
+                "password reset; the user's hosted-UI sessions ended"
+            );
+            Ok(found(&format!("/login?{}", request.query)))
+        }
+        Err(refused) => retry(&refused.to_string()),
     }
-    let username = params.get("username").unwrap_or_default();
-    let Some(user) = redeem_code(&emulator, username, form.get("code")) else {
-        return retry("Invalid verification code provided, please try again.");
-    };
-    if let Some(stored) = emulator.store().user_mut(&user.username) {
-        stored.password = password.to_owned();
-    }
-    tracing::info!(username = %user.username, "password reset");
-    Ok(found(&format!("/login?{}", request.query)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn password_policy_matches_cognito_default() {
-        assert!(password_policy_error("Admin-Passw0rd!").is_none());
-        assert!(password_policy_error("Sh0rt!").is_some());
-        assert!(password_policy_error("alllower1!").is_some());
-        assert!(password_policy_error("NoDigits!!").is_some());
-        assert!(password_policy_error("NoSymbol12").is_some());
-    }
 
     #[test]
     fn email_check_wants_local_part_and_dotted_domain() {

@@ -3,12 +3,12 @@
 
 use super::authorize::AuthorizeRequest;
 use super::{error_page, found, removal_cookie, SESSION_COOKIE};
+use crate::emulator::Emulator;
 use crate::params::Params;
-use crate::Emulator;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/logout", web::get().to(logout));
 }
 
@@ -20,12 +20,7 @@ async fn logout(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpResponse
             return error_page(StatusCode::BAD_REQUEST, "invalid_request", &err.to_string())
         }
     };
-    let mut store = emulator.store();
-    let Some(client) = params
-        .get("client_id")
-        .and_then(|id| store.clients.get(id))
-        .cloned()
-    else {
+    let Some((pool, client)) = params.get("client_id").and_then(|id| emulator.client(id)) else {
         return error_page(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -42,7 +37,7 @@ async fn logout(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpResponse
             )
         }
         None if params.get("redirect_uri").is_some() => {
-            match AuthorizeRequest::parse(&params, &store) {
+            match AuthorizeRequest::parse(&params, &emulator) {
                 Ok(request) => format!("/login?{}", request.query),
                 Err(err) => return err.to_response(),
             }
@@ -56,10 +51,10 @@ async fn logout(req: HttpRequest, emulator: web::Data<Emulator>) -> HttpResponse
         }
     };
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
-        store.sessions.remove(cookie.value());
+        pool.end_session(cookie.value());
     }
     let mut response = found(&destination);
-    let _ = response.add_removal_cookie(&removal_cookie(SESSION_COOKIE));
+    let _ = response.add_removal_cookie(&removal_cookie(&emulator, SESSION_COOKIE));
     tracing::info!(client = %client.name, "signed out of the hosted UI");
     response
 }

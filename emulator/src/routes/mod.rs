@@ -2,12 +2,14 @@
 
 mod admin;
 mod authorize;
+pub(crate) mod guard;
 mod hosted_ui;
 mod logout;
 mod token;
 mod userinfo;
 mod well_known;
 
+use crate::emulator::{Emulator, Fault, FaultTarget};
 use crate::error::OAuthError;
 use crate::templates;
 use actix_web::body::MessageBody;
@@ -19,11 +21,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use std::time::Instant;
 
 /// The hosted-UI session cookie (Cognito calls its own `cognito`).
-pub const SESSION_COOKIE: &str = "cognito";
+pub(crate) const SESSION_COOKIE: &str = "cognito";
 /// The CSRF cookie the hosted-UI forms echo in `_csrf`, as Cognito does.
-pub const CSRF_COOKIE: &str = "XSRF-TOKEN";
+pub(crate) const CSRF_COOKIE: &str = "XSRF-TOKEN";
 
-pub fn configure(cfg: &mut web::ServiceConfig, test_hooks: bool) {
+pub(crate) fn configure(cfg: &mut web::ServiceConfig, test_hooks: bool) {
     cfg.app_data(
         web::JsonConfig::default()
             .limit(crate::params::MAX_FORM_BYTES)
@@ -52,7 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, test_hooks: bool) {
 }
 
 /// One log line per request: method, path (never the query: it can carry codes), status, latency.
-pub async fn log_request(
+pub(crate) async fn log_request(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
@@ -71,62 +73,79 @@ pub async fn log_request(
 }
 
 /// A 302 to `location`.
-pub fn found(location: &str) -> HttpResponse {
+pub(crate) fn found(location: &str) -> HttpResponse {
     HttpResponse::Found()
         .insert_header((header::LOCATION, location))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .finish()
 }
 
-/// An HTML page with a status.
-pub fn page(status: StatusCode, body: String) -> HttpResponse {
+/// An HTML page with a status; no site may frame it (clickjacking).
+pub(crate) fn page(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::X_FRAME_OPTIONS, "DENY"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, "frame-ancestors 'none'"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .content_type("text/html; charset=utf-8")
         .body(body)
 }
 
 /// The hosted UI's error page.
-pub fn error_page(status: StatusCode, error: &str, detail: &str) -> HttpResponse {
+pub(crate) fn error_page(status: StatusCode, error: &str, detail: &str) -> HttpResponse {
     tracing::debug!(error, detail, "hosted UI error page");
     page(status, templates::error(error, detail))
 }
 
 /// `{uri}?a=b&…`, or `&a=b` when the URI already has a query.
-pub fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
+pub(crate) fn with_query(uri: &str, pairs: &[(&str, &str)]) -> String {
     let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
     let sep = if uri.contains('?') { '&' } else { '?' };
     format!("{uri}{sep}{query}")
 }
 
-/// A cookie for the hosted UI's own pages.
-pub fn cookie(name: &'static str, value: String, max_age_secs: i64) -> Cookie<'static> {
+/// A cookie for the hosted UI's own pages; `Secure` when the emulator is served over https.
+pub(crate) fn cookie(
+    emulator: &Emulator,
+    name: &'static str,
+    value: String,
+    max_age_secs: u64,
+) -> Cookie<'static> {
     Cookie::build(name, value)
         .path("/")
         .http_only(true)
+        .secure(emulator.secure_cookies)
         .same_site(SameSite::Lax)
-        .max_age(actix_web::cookie::time::Duration::seconds(max_age_secs))
+        .max_age(actix_web::cookie::time::Duration::seconds(
+            i64::try_from(max_age_secs).unwrap_or(i64::MAX),
+        ))
         .finish()
 }
 
 /// An expired cookie that makes the browser forget `name`.
-pub fn removal_cookie(name: &'static str) -> Cookie<'static> {
-    cookie(name, String::new(), 0)
+pub(crate) fn removal_cookie(emulator: &Emulator, name: &'static str) -> Cookie<'static> {
+    cookie(emulator, name, String::new(), 0)
 }
 
 /// The CSRF cookie value of this request, or a new one (and the cookie to set).
-pub fn csrf_token(req: &HttpRequest) -> (String, Option<Cookie<'static>>) {
+pub(crate) fn csrf_token(
+    emulator: &Emulator,
+    req: &HttpRequest,
+) -> (String, Option<Cookie<'static>>) {
     match req.cookie(CSRF_COOKIE) {
         Some(c) if c.value().len() >= 32 => (c.value().to_owned(), None),
         _ => {
-            let token = crate::state::random_string(40);
-            (token.clone(), Some(cookie(CSRF_COOKIE, token, 3600)))
+            let token = crate::pool::random_string(40);
+            (
+                token.clone(),
+                Some(cookie(emulator, CSRF_COOKIE, token, 3600)),
+            )
         }
     }
 }
 
 /// Whether a posted form's `_csrf` matches the CSRF cookie.
-pub fn csrf_ok(req: &HttpRequest, posted: Option<&str>) -> bool {
+pub(crate) fn csrf_ok(req: &HttpRequest, posted: Option<&str>) -> bool {
     match (req.cookie(CSRF_COOKIE), posted) {
         (Some(cookie), Some(posted)) => cookie.value().len() >= 32 && cookie.value() == posted,
         _ => false,
@@ -134,17 +153,18 @@ pub fn csrf_ok(req: &HttpRequest, posted: Option<&str>) -> bool {
 }
 
 /// Answers after an injected hang, or with an injected 5xx.
-pub async fn apply_fault(
-    emulator: &crate::Emulator,
-    target: crate::state::FaultTarget,
+pub(crate) async fn apply_fault(
+    emulator: &Emulator,
+    target: FaultTarget,
 ) -> Result<(), OAuthError> {
-    let fault = emulator.store().faults.get(&target).copied();
+    let fault = emulator.faults().get(&target).copied();
     match fault {
-        Some(crate::state::Fault::HangSecs(secs)) => {
+        // A simulated outage: the caller's own timeout is what is under test.
+        Some(Fault::HangSecs(secs)) => {
             actix_web::rt::time::sleep(std::time::Duration::from_secs(secs)).await;
             Ok(())
         }
-        Some(crate::state::Fault::Status(code)) => Err(OAuthError::server_error(
+        Some(Fault::Status(code)) => Err(OAuthError::server_error(
             StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
             "injected fault",
         )),

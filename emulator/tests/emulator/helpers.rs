@@ -33,7 +33,7 @@ pub struct TokenSet {
 }
 
 pub async fn spawn_pool() -> TestPool {
-    spawn_pool_with(Options::default()).await
+    spawn_pool_with(Options::for_tests()).await
 }
 
 pub async fn spawn_pool_with(options: Options) -> TestPool {

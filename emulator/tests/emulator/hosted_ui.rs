@@ -256,7 +256,7 @@ async fn sign_up_then_confirm_signs_the_new_user_in() {
         .text()
         .await
         .expect("html")
-        .contains("at least 8 characters"));
+        .contains("Password not long enough"));
 
     let signed_up = post_page(
         &pool,

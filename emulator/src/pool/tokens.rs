@@ -1,7 +1,7 @@
 //! Claim sets of Cognito's access and ID tokens, and issuing them.
 
+use super::model::{Client, SignIn, User};
 use crate::keys::{KeyError, KeyRing};
-use crate::state::{Client, SignIn, User};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -9,78 +9,78 @@ use sha2::{Digest, Sha256};
 
 /// Access-token claims, exactly Cognito's set (no `aud`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct AccessClaims {
-    pub sub: String,
+pub(crate) struct AccessClaims {
+    pub(crate) sub: String,
     #[serde(
         rename = "cognito:groups",
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub groups: Option<Vec<String>>,
-    pub iss: String,
-    pub version: u8,
-    pub client_id: String,
+    pub(crate) groups: Option<Vec<String>>,
+    pub(crate) iss: String,
+    pub(crate) version: u8,
+    pub(crate) client_id: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub origin_jti: Option<String>,
+    pub(crate) origin_jti: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub event_id: Option<String>,
-    pub token_use: String,
-    pub scope: String,
-    pub auth_time: u64,
-    pub exp: u64,
-    pub iat: u64,
-    pub jti: String,
+    pub(crate) event_id: Option<String>,
+    pub(crate) token_use: String,
+    pub(crate) scope: String,
+    pub(crate) auth_time: u64,
+    pub(crate) exp: u64,
+    pub(crate) iat: u64,
+    pub(crate) jti: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub username: Option<String>,
+    pub(crate) username: Option<String>,
 }
 
 /// ID-token claims, exactly Cognito's set.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct IdClaims {
-    pub at_hash: String,
-    pub sub: String,
+pub(crate) struct IdClaims {
+    pub(crate) at_hash: String,
+    pub(crate) sub: String,
     #[serde(
         rename = "cognito:groups",
         skip_serializing_if = "Option::is_none",
         default
     )]
-    pub groups: Option<Vec<String>>,
+    pub(crate) groups: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub email_verified: Option<bool>,
-    pub iss: String,
+    pub(crate) email_verified: Option<bool>,
+    pub(crate) iss: String,
     #[serde(rename = "cognito:username")]
-    pub username: String,
+    pub(crate) username: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub nonce: Option<String>,
-    pub origin_jti: String,
-    pub aud: String,
-    pub event_id: String,
-    pub token_use: String,
-    pub auth_time: u64,
-    pub exp: u64,
-    pub iat: u64,
-    pub jti: String,
+    pub(crate) nonce: Option<String>,
+    pub(crate) origin_jti: String,
+    pub(crate) aud: String,
+    pub(crate) event_id: String,
+    pub(crate) token_use: String,
+    pub(crate) auth_time: u64,
+    pub(crate) exp: u64,
+    pub(crate) iat: u64,
+    pub(crate) jti: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub email: Option<String>,
+    pub(crate) email: Option<String>,
 }
 
 /// What the token endpoint hands out (before the refresh token is added).
-pub struct IssuedTokens {
-    pub access_token: String,
-    pub id_token: Option<String>,
-    pub expires_in: u64,
+pub(crate) struct IssuedTokens {
+    pub(crate) access_token: String,
+    pub(crate) id_token: Option<String>,
+    pub(crate) expires_in: u64,
 }
 
 /// Everything a user token set depends on.
-pub struct UserGrant<'a> {
-    pub issuer: &'a str,
-    pub client: &'a Client,
-    pub user: &'a User,
-    pub sign_in: &'a SignIn,
-    pub scopes: &'a [String],
-    pub nonce: Option<&'a str>,
-    pub origin_jti: &'a str,
-    pub now: u64,
+pub(crate) struct UserGrant<'a> {
+    pub(crate) issuer: &'a str,
+    pub(crate) client: &'a Client,
+    pub(crate) user: &'a User,
+    pub(crate) sign_in: &'a SignIn,
+    pub(crate) scopes: &'a [String],
+    pub(crate) nonce: Option<&'a str>,
+    pub(crate) origin_jti: &'a str,
+    pub(crate) now: u64,
 }
 
 fn groups_claim(user: &User) -> Option<Vec<String>> {
@@ -88,7 +88,7 @@ fn groups_claim(user: &User) -> Option<Vec<String>> {
 }
 
 /// `at_hash`: the left half of SHA-256 of the access token, base64url (OIDC Core 3.1.3.6).
-pub fn at_hash(access_token: &str) -> String {
+pub(crate) fn at_hash(access_token: &str) -> String {
     let digest = Sha256::digest(access_token.as_bytes());
     URL_SAFE_NO_PAD.encode(&digest[..16])
 }
@@ -98,7 +98,10 @@ fn new_jti() -> String {
 }
 
 /// Signs an access token and, when `openid` was granted, an ID token.
-pub fn issue_user_tokens(keys: &KeyRing, grant: &UserGrant<'_>) -> Result<IssuedTokens, KeyError> {
+pub(crate) fn issue_user_tokens(
+    keys: &KeyRing,
+    grant: &UserGrant<'_>,
+) -> Result<IssuedTokens, KeyError> {
     let UserGrant {
         issuer,
         client,
@@ -118,7 +121,7 @@ pub fn issue_user_tokens(keys: &KeyRing, grant: &UserGrant<'_>) -> Result<Issued
         token_use: "access".into(),
         scope: grant.scopes.join(" "),
         auth_time: sign_in.auth_time,
-        exp: now + client.access_token_secs,
+        exp: now.saturating_add(client.access_token_secs),
         iat: *now,
         jti: new_jti(),
         username: Some(user.username.clone()),
@@ -138,7 +141,7 @@ pub fn issue_user_tokens(keys: &KeyRing, grant: &UserGrant<'_>) -> Result<Issued
             event_id: sign_in.event_id.clone(),
             token_use: "id".into(),
             auth_time: sign_in.auth_time,
-            exp: now + client.id_token_secs,
+            exp: now.saturating_add(client.id_token_secs),
             iat: *now,
             jti: new_jti(),
             email: user.email.clone(),
@@ -155,7 +158,7 @@ pub fn issue_user_tokens(keys: &KeyRing, grant: &UserGrant<'_>) -> Result<Issued
 }
 
 /// A machine-to-machine access token (`client_credentials`): the client is the subject.
-pub fn issue_client_token(
+pub(crate) fn issue_client_token(
     keys: &KeyRing,
     issuer: &str,
     client: &Client,
@@ -173,7 +176,7 @@ pub fn issue_client_token(
         token_use: "access".into(),
         scope: scopes.join(" "),
         auth_time: now,
-        exp: now + client.access_token_secs,
+        exp: now.saturating_add(client.access_token_secs),
         iat: now,
         jti: new_jti(),
         username: None,
