@@ -5,8 +5,8 @@
 //! same built UI on :3001 with its own `config.json`, to show single sign-on.
 //! Ctrl-C stops all of them.
 
-use serde::Deserialize;
 use std::net::TcpListener;
+use std::path::Path;
 use std::process::{Child, Command};
 use std::thread::sleep;
 use std::time::Duration;
@@ -18,22 +18,8 @@ const UI_ORIGIN: &str = "http://localhost:3000";
 const API_B_PORT: u16 = 8001;
 const UI_B_PORT: u16 = 3001;
 
-/// The parts of emulator/dev.toml the API's configuration needs.
-#[derive(Deserialize)]
-struct DevPool {
-    pool: Pool,
-    clients: Vec<DevClient>,
-}
-#[derive(Deserialize)]
-struct Pool {
-    id: String,
-}
-#[derive(Deserialize)]
-struct DevClient {
-    name: String,
-    id: String,
-    secret: Option<String>,
-}
+/// Where `cargo xtask dev` keeps the emulator's users, sessions and keys across restarts.
+const EMULATOR_STATE: &str = "target/dev/emulator-state.json";
 
 /// Children that are killed when this is dropped (an error, or one of them exiting).
 struct Stack(Vec<(&'static str, Child)>);
@@ -47,26 +33,36 @@ impl Drop for Stack {
     }
 }
 
+/// The API's `COGNITO_*` variables for an app client, as the emulator prints them.
+fn api_environment(bin: &Path, client: &str) -> Result<Vec<(String, String)>, String> {
+    let output = Command::new(bin.join("cognito-emulator"))
+        .args([
+            "--port",
+            &EMULATOR_PORT.to_string(),
+            "--print-api-env",
+            client,
+        ])
+        .output()
+        .map_err(|e| format!("cannot run the emulator: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the emulator has no settings for {client}: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| line.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect())
+}
+
 /// Starts the API binary for one app client.
-fn start_api(
-    root: &std::path::Path,
-    pool_id: &str,
-    client: &DevClient,
-    port: u16,
-    ui_origin: &str,
-) -> Result<Child, String> {
-    Command::new(root.join("target/debug/api"))
+fn start_api(root: &Path, client: &str, port: u16, ui_origin: &str) -> Result<Child, String> {
+    let bin = root.join("target/debug");
+    Command::new(bin.join("api"))
+        .envs(api_environment(&bin, client)?)
         .env("PORT", port.to_string())
-        .env(
-            "COGNITO_ENDPOINT",
-            format!("http://localhost:{EMULATOR_PORT}"),
-        )
-        .env("COGNITO_POOL_ID", pool_id)
-        .env("COGNITO_CLIENT_ID", &client.id)
-        .env(
-            "COGNITO_CLIENT_SECRET",
-            client.secret.as_deref().unwrap_or_default(),
-        )
         .env("UI_ORIGINS", ui_origin)
         .env(
             "DATABASE_URL",
@@ -94,20 +90,6 @@ pub fn run(app_b: bool) -> Result<(), String> {
             ));
         }
     }
-    let dev_toml = root.join("emulator/dev.toml");
-    let pool: DevPool = toml::from_str(
-        &std::fs::read_to_string(&dev_toml)
-            .map_err(|e| format!("cannot read {}: {e}", dev_toml.display()))?,
-    )
-    .map_err(|e| format!("{}: {e}", dev_toml.display()))?;
-    let client = |name: &str| {
-        pool.clients
-            .iter()
-            .find(|c| c.name == name)
-            .ok_or(format!("emulator/dev.toml has no {name} client"))
-    };
-    let app_a = client("app-a")?;
-
     crate::tools::ensure_ui_build_tools()?;
     let cargo = env!("CARGO");
     let mut build = Command::new(cargo);
@@ -131,21 +113,18 @@ pub fn run(app_b: bool) -> Result<(), String> {
     let mut stack = Stack(Vec::new());
     let emulator = Command::new(bin.join("cognito-emulator"))
         .args(["--port", &EMULATOR_PORT.to_string()])
+        // Development wants the hooks (tests and demos use them) and a pool
+        // that survives a restart.
+        .args(["--test-hooks", "--state", EMULATOR_STATE])
         .current_dir(&root)
         .spawn()
         .map_err(|e| format!("cannot start the emulator: {e}"))?;
     stack.0.push(("emulator", emulator));
-    let api = start_api(&root, &pool.pool.id, app_a, API_PORT, UI_ORIGIN)?;
+    let api = start_api(&root, "app-a", API_PORT, UI_ORIGIN)?;
     stack.0.push(("API", api));
     if app_b {
         let ui_b_origin = format!("http://localhost:{UI_B_PORT}");
-        let api_b = start_api(
-            &root,
-            &pool.pool.id,
-            client("app-b")?,
-            API_B_PORT,
-            &ui_b_origin,
-        )?;
+        let api_b = start_api(&root, "app-b", API_B_PORT, &ui_b_origin)?;
         stack.0.push(("app B's API", api_b));
         let ui_b = Command::new(bin.join("serve-dist"))
             .arg("--dir")
@@ -167,7 +146,7 @@ pub fn run(app_b: bool) -> Result<(), String> {
 
     println!();
     println!("UI:               {UI_ORIGIN}  (ready once trunk says it is serving)");
-    println!("Cognito emulator: {endpoint}  (hosted UI, OAuth2 endpoints, JWKS)");
+    println!("Cognito emulator: {endpoint}  (hosted UI, OAuth2 endpoints, JWKS; state in {EMULATOR_STATE})");
     println!(
         "API:              http://localhost:{API_PORT}  (docs: http://localhost:{API_PORT}/docs/)"
     );
