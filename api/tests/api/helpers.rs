@@ -76,24 +76,20 @@ pub async fn spawn_stack(
     let idp_clock = options.clock.clone();
     let running = cognito_emulator::spawn(&emulator, &options, listener).expect("emulator");
 
-    let app_a = client(&emulator, "app-a").clone();
     let db_file = std::env::temp_dir().join(format!("api-test-{}.db", uuid::Uuid::new_v4()));
-    let mut vars: HashMap<String, String> = [
-        ("COGNITO_ENDPOINT", idp.as_str()),
-        ("COGNITO_POOL_ID", emulator.pool.id.as_str()),
-        ("COGNITO_CLIENT_ID", app_a.id.as_str()),
-        (
-            "COGNITO_CLIENT_SECRET",
-            app_a.secret.as_deref().unwrap_or_default(),
-        ),
-        ("UI_ORIGINS", UI_ORIGIN),
-        ("JWT_LEEWAY_SECS", "0"),
-        ("IDP_TIMEOUT_SECS", "2"),
-        ("PORT", "0"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
+    let mut vars: HashMap<String, String> = running
+        .admin()
+        .api_environment(&client(&emulator, "app-a").id)
+        .expect("app A")
+        .into_iter()
+        .chain([
+            ("UI_ORIGINS", UI_ORIGIN.to_owned()),
+            ("JWT_LEEWAY_SECS", "0".to_owned()),
+            ("IDP_TIMEOUT_SECS", "2".to_owned()),
+            ("PORT", "0".to_owned()),
+        ])
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
     vars.insert(
         "DATABASE_URL".into(),
         format!("sqlite://{}?mode=rwc", db_file.display()),

@@ -100,7 +100,7 @@ pub async fn spawn_stack() -> Stack {
     };
     let idp_clock = options.clock.clone();
     let api_clock = api::clock::Clock::system();
-    cognito_emulator::spawn(&emulator, &options, listener).expect("emulator");
+    let running = cognito_emulator::spawn(&emulator, &options, listener).expect("emulator");
 
     let mut db_files = Vec::new();
     let mut apps = Vec::new();
@@ -114,14 +114,13 @@ pub async fn spawn_stack() -> Stack {
             .find(|c| c.name == name)
             .expect("client");
         let db_file = std::env::temp_dir().join(format!("e2e-{}.db", uuid::Uuid::new_v4()));
-        let vars: HashMap<&str, String> = HashMap::from([
-            ("COGNITO_ENDPOINT", idp.clone()),
-            ("COGNITO_POOL_ID", emulator.pool.id.clone()),
-            ("COGNITO_CLIENT_ID", client.id.clone()),
-            (
-                "COGNITO_CLIENT_SECRET",
-                client.secret.clone().unwrap_or_default(),
-            ),
+        let mut vars: HashMap<&str, String> = running
+            .admin()
+            .api_environment(&client.id)
+            .expect("the client's settings")
+            .into_iter()
+            .collect();
+        vars.extend([
             ("UI_ORIGINS", ui.clone()),
             ("JWT_LEEWAY_SECS", "0".into()),
             (
