@@ -70,7 +70,38 @@ pub(crate) async fn loopback_only(
 
 #[cfg(test)]
 mod tests {
-    use super::host_name;
+    use super::{host_name, loopback_only};
+    use actix_web::middleware::from_fn;
+    use actix_web::test::{call_service, init_service, TestRequest};
+    use actix_web::{web, App, HttpResponse};
+
+    #[actix_web::test]
+    async fn hooks_answer_loopback_peers_only() {
+        let app = init_service(
+            App::new().service(
+                web::scope("/_emulator")
+                    .wrap(from_fn(loopback_only))
+                    .route("/counters", web::get().to(HttpResponse::Ok)),
+            ),
+        )
+        .await;
+        for (peer, expected) in [
+            ("127.0.0.1:5000", 200),
+            ("[::1]:5000", 200),
+            ("203.0.113.7:5000", 403),
+            ("[2001:db8::1]:5000", 403),
+        ] {
+            let request = TestRequest::get()
+                .uri("/_emulator/counters")
+                .peer_addr(peer.parse().expect("socket address"))
+                .to_request();
+            assert_eq!(
+                call_service(&app, request).await.status(),
+                expected,
+                "{peer}"
+            );
+        }
+    }
 
     #[test]
     fn host_names_lose_their_port_only() {

@@ -14,6 +14,8 @@ pub const USER: (&str, &str) = ("user@example.com", "User-Passw0rd!");
 
 pub struct TestPool {
     pub base: String,
+    /// `127.0.0.1:{port}`, where the emulator listens.
+    pub address: String,
     pub issuer: String,
     pub config: EmulatorConfig,
     /// A client with no cookies: for the back-channel endpoints.
@@ -45,16 +47,31 @@ pub fn dev_config() -> EmulatorConfig {
 }
 
 pub async fn spawn_pool_from(config: EmulatorConfig, options: Options) -> TestPool {
+    spawn_pool_on(
+        config,
+        Options {
+            public_url: None,
+            ..options
+        },
+    )
+    .await
+}
+
+/// Starts the pool with `options` as given; without a public URL, at `http://127.0.0.1:{port}`.
+pub async fn spawn_pool_on(config: EmulatorConfig, options: Options) -> TestPool {
     let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
     let port = listener.local_addr().expect("bound").port();
     let options = Options {
-        public_url: Some(format!("http://127.0.0.1:{port}")),
+        public_url: options
+            .public_url
+            .or_else(|| Some(format!("http://127.0.0.1:{port}"))),
         workers: 2,
         ..options
     };
     let clock = options.clock.clone();
     let running = cognito_emulator::spawn(&config, &options, listener).expect("emulator starts");
     TestPool {
+        address: format!("127.0.0.1:{port}"),
         base: running.base_url,
         issuer: running.issuer,
         config,
@@ -207,6 +224,26 @@ impl TestPool {
     pub async fn counters(&self) -> Value {
         testing::counters(&self.http, &self.base).await
     }
+}
+
+/// Loads a hosted-UI page, posts its form with `fields`, returns the response.
+pub async fn post_page(
+    pool: &TestPool,
+    browser: &reqwest::Client,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = browser.get(pool.url(path)).send().await.expect("page");
+    assert_eq!(page.status(), StatusCode::OK, "{path}");
+    let csrf = hidden_field(&page.text().await.expect("html"), "_csrf");
+    let mut form = vec![("_csrf", csrf.as_str())];
+    form.extend_from_slice(fields);
+    browser
+        .post(pool.url(path))
+        .form(&form)
+        .send()
+        .await
+        .expect("post")
 }
 
 /// The OAuth error code of a JSON error response, checking the status too.

@@ -208,26 +208,6 @@ async fn logout_with_redirect_uri_shows_the_login_form_again() {
     assert!(location(&again).starts_with("/login?"));
 }
 
-/// Loads a hosted-UI page, posts its form with `fields`, returns the response.
-async fn post_page(
-    pool: &TestPool,
-    browser: &reqwest::Client,
-    path: &str,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let page = browser.get(pool.url(path)).send().await.expect("page");
-    assert_eq!(page.status(), StatusCode::OK, "{path}");
-    let csrf = hidden_field(&page.text().await.expect("html"), "_csrf");
-    let mut form = vec![("_csrf", csrf.as_str())];
-    form.extend_from_slice(fields);
-    browser
-        .post(pool.url(path))
-        .form(&form)
-        .send()
-        .await
-        .expect("post")
-}
-
 #[actix_web::test]
 async fn sign_up_then_confirm_signs_the_new_user_in() {
     let pool = spawn_pool().await;

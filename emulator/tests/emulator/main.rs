@@ -7,4 +7,5 @@ mod code_flow;
 mod hooks;
 mod hosted_ui;
 mod robustness;
+mod security;
 mod tokens;
