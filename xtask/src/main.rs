@@ -65,7 +65,9 @@ fn main() -> ExitCode {
             api_only,
             ui_only,
         } => dist::run(api_url, api_only, ui_only),
-        Command::Tools => tools::ensure_ui_build_tools().and_then(|()| tools::ensure_chromium()),
+        Command::Tools => tools::ensure_ui_build_tools()
+            .and_then(|()| tools::ensure_chromium())
+            .and_then(|()| tools::ensure_npm_packages(&tools::NODE_CLIENTS)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

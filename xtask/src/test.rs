@@ -95,9 +95,12 @@ pub fn run() -> Result<(), String> {
         )
     });
     steps.tests("cargo test --workspace", |counts| {
-        // The API's data tests start a real PostgreSQL server of their own.
-        if let Err(e) = installs.wait(Job::Debian) {
-            eprintln!("xtask: {e}; the PostgreSQL data test will fail");
+        // The API's data tests start a real PostgreSQL server of their own;
+        // the emulator's tests drive Node clients.
+        for job in [Job::Debian, Job::Scripts] {
+            if let Err(e) = installs.wait(job) {
+                eprintln!("xtask: {e}; the tests that need it will fail");
+            }
         }
         run_tests(
             Command::new(cargo)

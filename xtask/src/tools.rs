@@ -208,20 +208,51 @@ pub fn ensure_wasm_bindgen() -> Result<(), String> {
 }
 
 pub fn ensure_wasm_opt() -> Result<(), String> {
-    let current = output_of("wasm-opt", &["--version"]).unwrap_or_default();
-    if current.contains(&format!("version {BINARYEN_VERSION}")) {
+    ensure_npm_packages(&[("binaryen", BINARYEN_VERSION)])
+}
+
+/// The npm packages the tests drive: aws-jwt-verify (checks the emulator's
+/// AWS-issuer tokens), amazon-cognito-identity-js (SRP), axe-core (accessibility).
+pub const NODE_CLIENTS: [(&str, &str); 3] = [
+    ("aws-jwt-verify", "5.2.1"),
+    ("amazon-cognito-identity-js", "6.3.21"),
+    ("axe-core", "4.14.1"),
+];
+
+/// `npm install` into `target/tools` of each `(package, version)` not there yet, in one call.
+pub fn ensure_npm_packages(packages: &[(&str, &str)]) -> Result<(), String> {
+    let modules = tools_dir().join("node_modules");
+    let missing: Vec<String> = packages
+        .iter()
+        .filter(|(name, version)| {
+            let manifest = std::fs::read_to_string(modules.join(name).join("package.json"))
+                .unwrap_or_default();
+            !package_version(&manifest).is_some_and(|installed| {
+                installed == *version || installed.starts_with(&format!("{version}."))
+            })
+        })
+        .map(|(name, version)| format!("{name}@{version}"))
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
     ensure_debian_packages(&["npm"], output_of("npm", &["--version"]).is_some())?;
     let dir = tools_dir();
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     run(
-        &format!("npm install binaryen@{BINARYEN_VERSION}"),
+        &format!("npm install {}", missing.join(" ")),
         Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&dir)
-            .arg(format!("binaryen@{BINARYEN_VERSION}")),
+            .args(&missing),
     )
+}
+
+/// The `"version"` of a package.json.
+fn package_version(manifest: &str) -> Option<&str> {
+    let rest = &manifest[manifest.find("\"version\"")? + "\"version\"".len()..];
+    let rest = &rest[rest.find('"')? + 1..];
+    rest.split('"').next()
 }
 
 /// Everything `trunk build` needs.
@@ -300,6 +331,13 @@ fn ensure_debian_packages(packages: &[&str], present: bool) -> Result<(), String
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn package_versions_are_read_from_package_json() {
+        let manifest = "{\n  \"name\": \"binaryen\",\n  \"version\": \"132.0.0\",\n}";
+        assert_eq!(super::package_version(manifest), Some("132.0.0"));
+        assert_eq!(super::package_version("{}"), None);
+    }
+
     #[test]
     fn wasm_bindgen_is_pinned_in_the_lock_file() {
         let version = super::wasm_bindgen_version().expect("pinned");

@@ -4,8 +4,10 @@ mod helpers;
 
 mod clock;
 mod code_flow;
+mod durability;
 mod hooks;
 mod hosted_ui;
+mod issuer;
 mod robustness;
 mod security;
 mod tokens;

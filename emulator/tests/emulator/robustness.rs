@@ -180,3 +180,68 @@ async fn concurrent_sign_ins_and_token_calls_all_succeed_with_distinct_tokens() 
     }
     assert_eq!(pool.counters().await["token"]["refresh_token"], 12);
 }
+
+#[actix_web::test]
+async fn concurrent_sign_ups_of_one_name_make_exactly_one_user() {
+    let pool = spawn_pool().await;
+    let query = pool
+        .authorize_url(pool.client("app-a"), &Pkce::new(), "s")
+        .split_once('?')
+        .expect("query")
+        .1
+        .to_owned();
+    let path = format!("/signup?{query}");
+    let attempts = (0..8).map(|_| {
+        let (pool, path) = (&pool, &path);
+        async move {
+            let browser = browser();
+            post_page(
+                pool,
+                &browser,
+                path,
+                &[
+                    ("username", "twin"),
+                    ("email", "twin@example.com"),
+                    ("password", "Twin-Passw0rd!"),
+                ],
+            )
+            .await
+            .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    let created = statuses.iter().filter(|s| **s == StatusCode::FOUND).count();
+    assert_eq!(
+        created, 1,
+        "one sign-up wins, the others are told it exists: {statuses:?}"
+    );
+}
+
+#[actix_web::test]
+async fn concurrent_wrong_and_right_passwords_keep_the_count_consistent() {
+    let pool = spawn_pool().await;
+    let app = pool.client("app-a");
+    let attempts = (0..4).map(|i| {
+        let pool = &pool;
+        async move {
+            let password = if i % 2 == 0 { "wrong" } else { USER.1 };
+            pool.submit_login(
+                &browser(),
+                &pool.authorize_url(app, &Pkce::new(), "s"),
+                USER.0,
+                password,
+            )
+            .await
+            .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(attempts).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == StatusCode::FOUND).count(),
+        2,
+        "both right passwords signed in: {statuses:?}"
+    );
+    // Four failures since the last success at most: not locked.
+    let code = pool.sign_in(&browser(), app, &Pkce::new(), USER).await;
+    assert!(!code.is_empty());
+}
