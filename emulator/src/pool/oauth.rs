@@ -80,18 +80,22 @@ impl UserPool {
         })
     }
 
-    /// Starts a hosted-UI session; returns the cookie value.
-    pub(crate) fn start_session(&self, sign_in: SignIn) -> String {
+    /// A hosted-UI session for `sign_in` and a code for the authorize request
+    /// it completes, in one step; returns (cookie, code).
+    pub(crate) fn start_session_with_code(&self, mut code: AuthCode) -> (String, String) {
         self.write(|state, now| {
             let cookie = random_string(48);
             state.sessions.insert(
                 cookie.clone(),
                 HostedSession {
-                    sign_in,
+                    sign_in: code.sign_in.clone(),
                     expires_at: now.saturating_add(SESSION_LIFETIME_SECS),
                 },
             );
-            cookie
+            code.expires_at = now.saturating_add(CODE_LIFETIME_SECS);
+            let value = uuid::Uuid::new_v4().to_string();
+            state.codes.insert(value.clone(), code);
+            (cookie, value)
         })
     }
 

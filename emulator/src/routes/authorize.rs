@@ -151,19 +151,28 @@ impl AuthorizeRequest {
         })
     }
 
-    /// Issues a code for a signed-in user and redirects back to the app.
-    pub(crate) fn complete(&self, sign_in: SignIn) -> HttpResponse {
-        let code = self.pool.issue_code(AuthCode {
+    /// The code this request asks for, for `sign_in` (its lifetime is the pool's to set).
+    pub(crate) fn code_for(&self, sign_in: SignIn) -> AuthCode {
+        AuthCode {
             client_id: self.client.id.clone(),
             redirect_uri: self.redirect_uri.clone(),
             scopes: self.scopes.clone(),
             code_challenge: self.code_challenge.clone(),
             nonce: self.nonce.clone(),
             sign_in,
-            // The pool sets it.
             expires_at: 0,
-        });
-        let mut pairs = vec![("code", code.as_str())];
+        }
+    }
+
+    /// Issues a code for a signed-in user and redirects back to the app.
+    pub(crate) fn complete(&self, sign_in: SignIn) -> HttpResponse {
+        let code = self.pool.issue_code(self.code_for(sign_in));
+        self.redirect_with(&code)
+    }
+
+    /// The redirect back to the app with `code` (and `state`).
+    pub(crate) fn redirect_with(&self, code: &str) -> HttpResponse {
+        let mut pairs = vec![("code", code)];
         if let Some(state) = self.state.as_deref() {
             pairs.push(("state", state));
         }

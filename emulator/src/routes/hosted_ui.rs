@@ -87,8 +87,10 @@ fn authorize_request(
 /// Signs the user in: a hosted-UI session cookie, then a code back to the app.
 fn sign_in(emulator: &Emulator, request: &AuthorizeRequest, sign_in: SignIn) -> HttpResponse {
     let username = sign_in.username.clone();
-    let session = request.pool.start_session(sign_in.clone());
-    let mut response = request.complete(sign_in);
+    let (session, code) = request
+        .pool
+        .start_session_with_code(request.code_for(sign_in));
+    let mut response = request.redirect_with(&code);
     let _ = response.add_cookie(&cookie(
         emulator,
         SESSION_COOKIE,
