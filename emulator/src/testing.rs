@@ -160,3 +160,53 @@ pub async fn sign_in(
     );
     location(&response)
 }
+
+/// The stdout and stderr lines of a child process, as they come (read on two threads).
+pub struct OutputLines {
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl OutputLines {
+    /// Takes `child`'s piped stdout and stderr.
+    pub fn capture(child: &mut std::process::Child) -> Self {
+        use std::io::{BufRead, BufReader};
+        let (sender, lines) = std::sync::mpsc::channel();
+        let streams: [Option<Box<dyn std::io::Read + Send>>; 2] = [
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+        ];
+        for stream in streams.into_iter().flatten() {
+            let sender = sender.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = sender.send(line);
+                }
+            });
+        }
+        Self { lines }
+    }
+
+    /// The lines up to and including the first that contains `needle`;
+    /// panics with what it saw if none comes within `timeout` of each line.
+    pub fn until(&self, needle: &str, timeout: std::time::Duration) -> Vec<String> {
+        let mut seen = Vec::new();
+        loop {
+            match self.lines.recv_timeout(timeout) {
+                Ok(line) => {
+                    let found = line.contains(needle);
+                    seen.push(line);
+                    if found {
+                        return seen;
+                    }
+                }
+                Err(e) => panic!("no line with {needle:?} ({e}); saw {seen:#?}"),
+            }
+        }
+    }
+}

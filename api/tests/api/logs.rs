@@ -3,16 +3,17 @@
 //! and its whole output is searched for every secret it handled.
 
 use crate::helpers::*;
+use cognito_emulator::testing::OutputLines;
 use reqwest::StatusCode;
 use shared::headers::ACCESS_TOKEN;
-use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 struct ApiProcess {
     child: Child,
-    lines: mpsc::Receiver<String>,
+    output: OutputLines,
+    /// What it logged up to its start line.
+    started: Vec<String>,
 }
 
 impl Drop for ApiProcess {
@@ -36,31 +37,16 @@ impl ApiProcess {
             .stderr(Stdio::piped())
             .spawn()
             .expect("api binary starts");
-        let (sender, lines) = mpsc::channel();
-        for stream in [
-            Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().expect("stderr")),
-        ] {
-            let sender = sender.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let _ = sender.send(line);
-                }
-            });
-        }
-        let process = Self { child, lines };
-        let port = loop {
-            let line = process
-                .lines
-                .recv_timeout(Duration::from_secs(30))
-                .expect("the API logs its start");
-            if let Some(port) = line
-                .contains("API starting")
-                .then(|| port_of(&line))
-                .flatten()
-            {
-                break port;
-            }
+        let output = OutputLines::capture(&mut child);
+        let started = output.until("API starting", Duration::from_secs(30));
+        let port = started
+            .last()
+            .and_then(|line| port_of(line))
+            .expect("the start line names the port");
+        let process = Self {
+            child,
+            output,
+            started,
         };
         (process, port)
     }
@@ -68,13 +54,8 @@ impl ApiProcess {
     /// Everything logged up to and including the request tagged `marker`
     /// (the last one sent), so no line is still on its way.
     fn output_until(&self, marker: &str) -> Vec<String> {
-        let mut lines = Vec::new();
-        while !lines.iter().any(|l: &String| l.contains(marker)) {
-            match self.lines.recv_timeout(Duration::from_secs(30)) {
-                Ok(line) => lines.push(line),
-                Err(e) => panic!("the API never logged request {marker}: {e}; saw {lines:#?}"),
-            }
-        }
+        let mut lines = self.started.clone();
+        lines.extend(self.output.until(marker, Duration::from_secs(30)));
         lines
     }
 }

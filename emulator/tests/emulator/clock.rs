@@ -101,25 +101,17 @@ async fn the_hosted_ui_session_ends_after_an_hour() {
     let app = pool.client("app-a");
     let _ = pool.sign_in(&browser, app, &Pkce::new(), USER).await;
     pool.advance(59 * 60);
-    let silent = browser
-        .get(pool.authorize_url(app, &Pkce::new(), "s"))
-        .send()
-        .await
-        .expect("authorize");
+    let silent = pool.authorize_location(&browser, app).await;
     assert!(
-        location(&silent).starts_with(&app.callback_urls[0]),
+        silent.starts_with(&app.callback_urls[0]),
         "single sign-on within the hour"
     );
     pool.advance(2 * 60);
-    let again = browser
-        .get(pool.authorize_url(app, &Pkce::new(), "s"))
-        .send()
-        .await
-        .expect("authorize");
+    let again = pool.authorize_location(&browser, app).await;
     assert!(
-        location(&again).starts_with("/login?"),
+        again.starts_with("/login?"),
         "after the hour the form again: {}",
-        location(&again)
+        again
     );
 }
 

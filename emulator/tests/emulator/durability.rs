@@ -1,12 +1,11 @@
 //! `--state PATH`: the real binary, killed and restarted on one state file.
 
 use crate::helpers::*;
+use cognito_emulator::testing::OutputLines;
 use reqwest::StatusCode;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -14,7 +13,7 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 /// A `cognito-emulator` process, killed (SIGKILL) when dropped.
 struct Process {
     child: Child,
-    lines: mpsc::Receiver<String>,
+    _output: OutputLines,
 }
 
 impl Drop for Process {
@@ -41,26 +40,11 @@ impl Process {
         let mut child = command(state, port)
             .spawn()
             .expect("emulator binary starts");
-        let (sender, lines) = mpsc::channel();
-        for stream in [
-            Box::new(child.stdout.take().expect("stdout")) as Box<dyn std::io::Read + Send>,
-            Box::new(child.stderr.take().expect("stderr")),
-        ] {
-            let sender = sender.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let _ = sender.send(line);
-                }
-            });
-        }
-        let process = Self { child, lines };
-        let mut seen = Vec::new();
-        loop {
-            match process.lines.recv_timeout(START_TIMEOUT) {
-                Ok(line) if line.contains("cognito emulator listening") => return process,
-                Ok(line) => seen.push(line),
-                Err(e) => panic!("the emulator did not start ({e}): {seen:#?}"),
-            }
+        let output = OutputLines::capture(&mut child);
+        output.until("cognito emulator listening", START_TIMEOUT);
+        Self {
+            child,
+            _output: output,
         }
     }
 
@@ -219,13 +203,9 @@ async fn a_restart_keeps_users_sessions_refresh_tokens_and_keys() {
         StatusCode::OK,
         "a refresh token from before refreshes"
     );
-    let silent = signed_in
-        .get(pool.authorize_url(app, &Pkce::new(), "s"))
-        .send()
-        .await
-        .expect("authorize");
+    let silent = pool.authorize_location(&signed_in, app).await;
     assert!(
-        location(&silent).starts_with(&app.callback_urls[0]),
+        silent.starts_with(&app.callback_urls[0]),
         "the hosted-UI session survived"
     );
     let again = pool

@@ -150,6 +150,17 @@ impl TestPool {
         query_param(&callback, "code").expect("code in callback")
     }
 
+    /// Where authorize sends `browser` for `client`: the app's callback with a
+    /// code while a hosted-UI session lives (single sign-on), else `/login?…`.
+    pub async fn authorize_location(&self, browser: &Client, client: &ClientConfig) -> String {
+        let response = browser
+            .get(self.authorize_url(client, &Pkce::new(), "s"))
+            .send()
+            .await
+            .expect("authorize");
+        location(&response)
+    }
+
     /// POSTs a form to `path`, with HTTP Basic client authentication when `basic` is given.
     pub async fn post_form(
         &self,

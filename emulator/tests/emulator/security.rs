@@ -194,15 +194,11 @@ async fn a_password_reset_ends_the_users_hosted_ui_sessions() {
     )
     .await;
     assert_eq!(reset.status(), StatusCode::FOUND);
-    let again = signed_in
-        .get(pool.authorize_url(app, &Pkce::new(), "s"))
-        .send()
-        .await
-        .expect("authorize");
+    let again = pool.authorize_location(&signed_in, app).await;
     assert!(
-        location(&again).starts_with("/login?"),
+        again.starts_with("/login?"),
         "the old session no longer signs in silently: {}",
-        location(&again)
+        again
     );
 }
 
