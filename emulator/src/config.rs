@@ -106,6 +106,11 @@ pub struct ClientConfig {
     pub id_token_minutes: u64,
     #[serde(default = "default_refresh_minutes")]
     pub refresh_token_minutes: u64,
+    /// The JSON API's sign-in flows (`ALLOW_USER_SRP_AUTH`, …); absent: Cognito's default.
+    pub explicit_auth_flows: Option<Vec<String>>,
+    /// `PreventUserExistenceErrors`: unknown users look like wrong passwords.
+    #[serde(default = "yes")]
+    pub prevent_user_existence_errors: bool,
 }
 
 fn default_flows() -> Vec<Flow> {

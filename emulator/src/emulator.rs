@@ -2,10 +2,13 @@
 //! the emulator's facts, call counters and injected faults.
 
 use crate::clock::Clock;
-use crate::pool::{Client, UserPool};
+use crate::keys::KeyError;
+use crate::persist::Journal;
+use crate::pool::{random_string, Client, HashCost, PoolFacts, PoolSettings, UserPool};
+use crate::IssuerMode;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard};
 
 /// Call counters, read by tests through `/_emulator/counters`.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -17,6 +20,8 @@ pub struct Counters {
     pub jwks: u64,
     pub user_info: u64,
     pub revoke: u64,
+    /// JSON API calls by action, as received.
+    pub api: BTreeMap<String, u64>,
 }
 
 /// An injected outage of one endpoint.
@@ -35,6 +40,37 @@ pub enum Fault {
 pub enum FaultTarget {
     Jwks,
     Token,
+    /// The JSON API (`POST /`).
+    Api,
+}
+
+/// How new pools are made: the facts every pool shares.
+pub(crate) struct PoolMaker {
+    pub(crate) base_url: String,
+    pub(crate) clock: Clock,
+    pub(crate) region: String,
+    pub(crate) issuer: IssuerMode,
+    pub(crate) hash_cost: HashCost,
+    pub(crate) rotation_overlap_secs: u64,
+    pub(crate) journal: Option<Arc<Journal>>,
+}
+
+impl PoolMaker {
+    /// The facts a pool with `id` in `region` gets.
+    pub(crate) fn facts(&self, id: &str, region: &str) -> PoolFacts {
+        PoolFacts {
+            id: id.to_owned(),
+            region: region.to_owned(),
+            issuer: match self.issuer {
+                IssuerMode::Local => format!("{}/{id}", self.base_url),
+                IssuerMode::Aws => format!("https://cognito-idp.{region}.amazonaws.com/{id}"),
+            },
+            clock: self.clock.clone(),
+            hash_cost: self.hash_cost,
+            rotation_overlap_secs: self.rotation_overlap_secs,
+            journal: self.journal.clone(),
+        }
+    }
 }
 
 pub(crate) struct Emulator {
@@ -49,6 +85,7 @@ pub(crate) struct Emulator {
     pools: RwLock<BTreeMap<String, Arc<UserPool>>>,
     /// The pool of the TOML config: the one the hooks act on.
     default_pool: String,
+    maker: PoolMaker,
     counters: Mutex<Counters>,
     faults: Mutex<HashMap<FaultTarget, Fault>>,
 }
@@ -59,29 +96,41 @@ impl Emulator {
         allowed_hosts: Vec<String>,
         test_hooks: bool,
         clock: Clock,
-        pool: UserPool,
+        maker: PoolMaker,
+        default_pool: UserPool,
+        others: Vec<UserPool>,
     ) -> Self {
-        let default_pool = pool.id().to_owned();
+        let default_id = default_pool.id().to_owned();
+        let pools = std::iter::once(default_pool)
+            .chain(others)
+            .map(|p| (p.id().to_owned(), Arc::new(p)))
+            .collect();
         Self {
             secure_cookies: base_url.starts_with("https://"),
             base_url,
             allowed_hosts,
             test_hooks,
             clock,
-            pools: RwLock::new(BTreeMap::from([(default_pool.clone(), Arc::new(pool))])),
-            default_pool,
+            pools: RwLock::new(pools),
+            default_pool: default_id,
+            maker,
             counters: Mutex::new(Counters::default()),
             faults: Mutex::new(HashMap::new()),
         }
     }
 
+    fn read_pools(&self) -> RwLockReadGuard<'_, BTreeMap<String, Arc<UserPool>>> {
+        self.pools.read().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// A pool by id.
     pub(crate) fn pool(&self, id: &str) -> Option<Arc<UserPool>> {
-        self.pools
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(id)
-            .cloned()
+        self.read_pools().get(id).cloned()
+    }
+
+    /// Every pool, by id.
+    pub(crate) fn pools(&self) -> Vec<Arc<UserPool>> {
+        self.read_pools().values().cloned().collect()
     }
 
     /// The pool of the TOML config.
@@ -92,10 +141,38 @@ impl Emulator {
 
     /// The pool an app client belongs to, with the client.
     pub(crate) fn client(&self, client_id: &str) -> Option<(Arc<UserPool>, Client)> {
-        let pools = self.pools.read().unwrap_or_else(|e| e.into_inner());
-        pools
+        self.read_pools()
             .values()
             .find_map(|pool| pool.client(client_id).map(|c| (pool.clone(), c)))
+    }
+
+    /// `CreateUserPool`: a new pool with fresh keys, in the emulator's region.
+    pub(crate) fn create_pool(&self, settings: PoolSettings) -> Result<Arc<UserPool>, KeyError> {
+        let id = format!("{}_{}", self.maker.region, random_string(9));
+        let pool = Arc::new(UserPool::create(
+            self.maker.facts(&id, &self.maker.region),
+            settings,
+        )?);
+        self.pools
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, pool.clone());
+        Ok(pool)
+    }
+
+    /// `DeleteUserPool`; the configured pool cannot be deleted.
+    pub(crate) fn delete_pool(&self, id: &str) -> Result<(), &'static str> {
+        if id == self.default_pool {
+            return Err("The emulator's configured pool cannot be deleted.");
+        }
+        let removed = self
+            .pools
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(id)
+            .ok_or("User pool does not exist.")?;
+        removed.mark_deleted();
+        Ok(())
     }
 
     pub(crate) fn counters(&self) -> MutexGuard<'_, Counters> {

@@ -4,7 +4,7 @@
 
 use crate::clock::Clock;
 use crate::emulator::{Counters, Emulator, Fault, FaultTarget};
-use crate::pool;
+use crate::pool::{self, MessageKind};
 use std::sync::Arc;
 
 /// Cognito's longest access and ID token lifetime: one day.
@@ -124,6 +124,13 @@ impl AdminHandle {
             )
             .map(|_| ())
             .ok_or_else(|| format!("no app client {client_id}"))
+    }
+
+    /// The temporary password last "sent" to a user invited by `AdminCreateUser`.
+    pub fn temporary_password(&self, username: &str) -> Option<String> {
+        self.emulator
+            .default_pool()
+            .last_message(username, MessageKind::TemporaryPassword)
     }
 
     /// The live confirmation or reset code "emailed" to a user.

@@ -13,6 +13,7 @@ pub mod config;
 mod emulator;
 mod error;
 mod handle;
+mod json_api;
 mod keys;
 mod params;
 mod persist;
@@ -30,9 +31,9 @@ pub use pool::HashCost;
 
 use crate::clock::Clock;
 use crate::config::EmulatorConfig;
-use crate::emulator::Emulator;
+use crate::emulator::{Emulator, PoolMaker};
 use crate::persist::Journal;
-use crate::pool::{PoolFacts, UserPool};
+use crate::pool::UserPool;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
@@ -133,13 +134,6 @@ pub fn build(
         .trim_end_matches('/')
         .to_owned();
     let pool_id = &config.pool.id;
-    let issuer = match options.issuer {
-        IssuerMode::Local => format!("{base_url}/{pool_id}"),
-        IssuerMode::Aws => format!(
-            "https://cognito-idp.{}.amazonaws.com/{pool_id}",
-            config.pool.region
-        ),
-    };
     let (journal, mut snapshots) = match &options.state {
         Some(path) => {
             let (journal, snapshots) = Journal::open(path)?;
@@ -147,25 +141,37 @@ pub fn build(
         }
         None => (None, Default::default()),
     };
+    let maker = PoolMaker {
+        base_url: base_url.clone(),
+        clock: options.clock.clone(),
+        region: config.pool.region.clone(),
+        issuer: options.issuer,
+        hash_cost: options.password_hashing,
+        rotation_overlap_secs: config.keys.rotation_overlap_secs,
+        journal,
+    };
     let pool = UserPool::open(
         config,
-        PoolFacts {
-            id: pool_id.clone(),
-            region: config.pool.region.clone(),
-            issuer: issuer.clone(),
-            clock: options.clock.clone(),
-            hash_cost: options.password_hashing,
-            rotation_overlap_secs: config.keys.rotation_overlap_secs,
-            journal,
-        },
+        maker.facts(pool_id, &config.pool.region),
         snapshots.remove(pool_id),
     )?;
+    let issuer = pool.issuer().to_owned();
+    // Pools created through the API, kept by the state file.
+    let others = snapshots
+        .into_iter()
+        .map(|(id, snapshot)| {
+            let region = UserPool::snapshot_region(&snapshot).to_owned();
+            UserPool::restore(maker.facts(&id, &region), snapshot)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let emulator = web::Data::new(Emulator::new(
         base_url.clone(),
         allowed_hosts(&base_url),
         options.test_hooks,
         options.clock.clone(),
+        maker,
         pool,
+        others,
     ));
     let admin = AdminHandle::new(emulator.clone().into_inner());
     let server = HttpServer::new(move || {

@@ -108,6 +108,11 @@ impl Journal {
         let value = serde_json::to_value(snapshot)?;
         let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
         pools.insert(pool_id.to_owned(), value);
+        self.write(&pools)
+    }
+
+    /// Writes every pool's snapshot atomically (the pools lock held by the caller).
+    fn write(&self, pools: &BTreeMap<String, Value>) -> std::io::Result<()> {
         let bytes = serde_json::to_vec(&StateFile {
             version: FORMAT_VERSION,
             pools: pools.clone(),
@@ -122,6 +127,15 @@ impl Journal {
             File::open(dir)?.sync_all()?;
         }
         Ok(())
+    }
+}
+
+impl Journal {
+    /// Drops a deleted pool's snapshot and writes the state.
+    pub(crate) fn forget(&self, pool_id: &str) -> std::io::Result<()> {
+        let mut pools = self.pools.lock().unwrap_or_else(|e| e.into_inner());
+        pools.remove(pool_id);
+        self.write(&pools)
     }
 }
 

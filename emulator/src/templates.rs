@@ -154,6 +154,31 @@ pub(crate) fn confirm_forgot_password(query: &str, csrf: &str, error: Option<&st
     )
 }
 
+/// Cognito's "change password" page for a user with a temporary password.
+pub(crate) fn force_change_password(
+    query: &str,
+    csrf: &str,
+    session: &str,
+    error: Option<&str>,
+) -> String {
+    layout(
+        "Change Password",
+        html! {
+            (error_message(error))
+            p.note { "Please enter a new password." }
+            form name="cognitoForceChangePasswordForm" method="post" action={ "/forceChangePassword?" (query) } {
+                input type="hidden" name="_csrf" value=(csrf);
+                input type="hidden" name="session" value=(session);
+                label for="new_password" { "New Password" }
+                input #new_password type="password" name="new_password" autocomplete="new-password" required;
+                label for="confirm_password" { "Enter New Password Again" }
+                input #confirm_password type="password" name="confirm_password" autocomplete="new-password" required;
+                input .submitButton-customizable type="submit" name="reset_password" value="Send";
+            }
+        },
+    )
+}
+
 /// The hosted UI's error page (`/error`).
 pub(crate) fn error(error: &str, detail: &str) -> String {
     layout(

@@ -210,3 +210,88 @@ impl OutputLines {
         }
     }
 }
+
+/// The client half of Cognito's SRP (`USER_SRP_AUTH`), as amazon-cognito-identity-js
+/// computes it, for tests that sign in through the JSON API.
+pub struct SrpClient(crate::pool::SrpClientSession);
+
+impl SrpClient {
+    pub fn new() -> Self {
+        Self(crate::pool::SrpClientSession::new())
+    }
+
+    /// `SRP_A`, hex.
+    pub fn public_a(&self) -> &str {
+        &self.0.public
+    }
+
+    /// `PASSWORD_CLAIM_SIGNATURE` for a `PASSWORD_VERIFIER` challenge of the
+    /// pool `pool_id`; `None` when the challenge's numbers are malformed.
+    #[allow(clippy::too_many_arguments)]
+    pub fn signature(
+        &self,
+        pool_id: &str,
+        user_id_for_srp: &str,
+        password: &str,
+        salt: &str,
+        srp_b: &str,
+        secret_block: &str,
+        timestamp: &str,
+    ) -> Option<String> {
+        use base64::Engine;
+        let block = base64::engine::general_purpose::STANDARD
+            .decode(secret_block)
+            .ok()?;
+        let pool_name = pool_id.split_once('_').map_or(pool_id, |(_, n)| n);
+        self.0.sign(
+            pool_name,
+            user_id_for_srp,
+            password,
+            salt,
+            srp_b,
+            &block,
+            timestamp,
+        )
+    }
+}
+
+impl Default for SrpClient {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The `TIMESTAMP` of a `PASSWORD_VERIFIER` answer: `Tue Dec 1 09:05:03 UTC 2026`.
+pub fn srp_timestamp(unix_secs: u64) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let days = (unix_secs / 86_400) as i64;
+    let secs = unix_secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{} {} {} {:02}:{:02}:{:02} UTC {}",
+        DAYS[(days % 7) as usize],
+        MONTHS[(month - 1) as usize],
+        day,
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60,
+        year
+    )
+}
+
+/// `SECRET_HASH`: base64(HMAC-SHA256(client secret, username + client id)).
+pub fn secret_hash(client_secret: &str, username: &str, client_id: &str) -> String {
+    crate::json_api::secret_hash(client_secret, username, client_id)
+}

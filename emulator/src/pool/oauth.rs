@@ -3,7 +3,7 @@
 //! an access token as userInfo does.
 
 use super::codes::constant_time_eq;
-use super::model::{AuthCode, Client, HostedSession, RefreshGrant, SignIn, User};
+use super::model::{AuthCode, Client, HostedSession, PoolState, RefreshGrant, SignIn, User};
 use super::tokens::{issue_client_token, issue_user_tokens, AccessClaims, IssuedTokens, UserGrant};
 use super::{UserPool, CODE_LIFETIME_SECS, SESSION_LIFETIME_SECS};
 use crate::config::Flow;
@@ -75,7 +75,9 @@ impl UserPool {
             state
                 .sessions
                 .get(cookie)
-                .filter(|s| s.expires_at > now && state.user(&s.sign_in.username).is_some())
+                .filter(|s| {
+                    s.expires_at > now && state.user(&s.sign_in.username).is_some_and(|u| u.enabled)
+                })
                 .map(|s| s.sign_in.clone())
         })
     }
@@ -143,20 +145,11 @@ impl UserPool {
             check_pkce(grant.code_challenge.as_deref(), verifier)?;
             let user = state
                 .user(&grant.sign_in.username)
+                .filter(|u| u.enabled)
                 .cloned()
-                .ok_or(invalid_grant("user no longer exists"))?;
-            let refresh_grant = RefreshGrant {
-                client_id: client.id.clone(),
-                scopes: grant.scopes,
-                nonce: grant.nonce,
-                sign_in: grant.sign_in,
-                origin_jti: uuid::Uuid::new_v4().to_string(),
-                expires_at: now.saturating_add(client.refresh_token_secs),
-            };
-            let refresh = new_refresh_token();
-            state
-                .refresh_tokens
-                .insert(refresh.clone(), refresh_grant.clone());
+                .ok_or(invalid_grant("user no longer exists or is disabled"))?;
+            let (refresh_grant, refresh) =
+                open_grant(state, client, grant.sign_in, grant.scopes, grant.nonce, now);
             Ok((user, refresh_grant, refresh))
         })?;
         let tokens = self.sign_user_tokens(client, &user, &grant)?;
@@ -178,8 +171,9 @@ impl UserPool {
                 .ok_or(invalid_grant("unknown, revoked or expired refresh token"))?;
             let user = state
                 .user(&grant.sign_in.username)
+                .filter(|u| u.enabled)
                 .cloned()
-                .ok_or(invalid_grant("user no longer exists"))?;
+                .ok_or(invalid_grant("user no longer exists or is disabled"))?;
             let rotated = client.refresh_rotation.then(|| {
                 state.refresh_tokens.remove(token);
                 let fresh = new_refresh_token();
@@ -198,6 +192,18 @@ impl UserPool {
         Ok(IssuedGrant {
             tokens,
             refresh_token: rotated,
+        })
+    }
+
+    /// Whose refresh token this is: (username, sub), while it lives.
+    pub(crate) fn refresh_token_owner(&self, token: &str) -> Option<(String, String)> {
+        self.read(|state, now| {
+            let grant = state
+                .refresh_tokens
+                .get(token)
+                .filter(|g| g.expires_at > now)?;
+            let user = state.user(&grant.sign_in.username)?;
+            Some((user.username.clone(), user.sub.clone()))
         })
     }
 
@@ -279,10 +285,18 @@ impl UserPool {
         if claims.token_use != "access" {
             return Err("not an access token");
         }
-        let revoked = claims
-            .origin_jti
-            .as_ref()
-            .is_some_and(|origin| self.read(|state, _| state.revoked_origins.contains_key(origin)));
+        let revoked = self.read(|state, _| {
+            let origin_revoked = claims
+                .origin_jti
+                .as_ref()
+                .is_some_and(|origin| state.revoked_origins.contains_key(origin));
+            let signed_out = claims
+                .username
+                .as_deref()
+                .and_then(|name| state.user(name))
+                .is_some_and(|u| claims.iat < u.signed_out_at);
+            origin_revoked || signed_out
+        });
         if revoked {
             return Err("token revoked");
         }
@@ -317,7 +331,7 @@ impl UserPool {
     }
 
     /// Signs the access (and ID) token a refresh grant stands for.
-    fn sign_user_tokens(
+    pub(super) fn sign_user_tokens(
         &self,
         client: &Client,
         user: &User,
@@ -343,6 +357,28 @@ impl UserPool {
 fn signing_failed(e: crate::keys::KeyError) -> GrantError {
     tracing::error!(error = %e, "signing failed");
     refuse("server_error", "signing failed")
+}
+
+/// Opens a refresh grant for `sign_in` and stores its new refresh token (state locked).
+pub(super) fn open_grant(
+    state: &mut PoolState,
+    client: &Client,
+    sign_in: SignIn,
+    scopes: Vec<String>,
+    nonce: Option<String>,
+    now: u64,
+) -> (RefreshGrant, String) {
+    let grant = RefreshGrant {
+        client_id: client.id.clone(),
+        scopes,
+        nonce,
+        sign_in,
+        origin_jti: uuid::Uuid::new_v4().to_string(),
+        expires_at: now.saturating_add(client.refresh_token_secs),
+    };
+    let token = new_refresh_token();
+    state.refresh_tokens.insert(token.clone(), grant.clone());
+    (grant, token)
 }
 
 /// PKCE (RFC 7636 S256), refusing a verifier for a code issued without a

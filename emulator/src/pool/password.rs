@@ -1,6 +1,7 @@
 //! Passwords: Cognito's default policy, and a slow salted hash (argon2id)
 //! compared in constant time. Plain passwords are never stored.
 
+use super::model::PasswordPolicy;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -55,22 +56,23 @@ impl PasswordHasher {
     }
 }
 
-/// Cognito's default password policy: 8+ characters, upper, lower, digit and symbol.
-/// The message is Cognito's.
-pub(crate) fn policy_error(password: &str) -> Option<&'static str> {
-    let has = |f: fn(&char) -> bool| password.chars().any(|c| f(&c));
-    if password.chars().count() < 8 {
-        Some("Password did not conform with policy: Password not long enough")
-    } else if !has(char::is_ascii_uppercase) {
-        Some("Password did not conform with policy: Password must have uppercase characters")
-    } else if !has(char::is_ascii_lowercase) {
-        Some("Password did not conform with policy: Password must have lowercase characters")
-    } else if !has(char::is_ascii_digit) {
-        Some("Password did not conform with policy: Password must have numeric characters")
-    } else if !has(|c| c.is_ascii_punctuation() || *c == ' ') {
-        Some("Password did not conform with policy: Password must have symbol characters")
-    } else {
-        None
+impl PasswordPolicy {
+    /// What is wrong with `password` under this policy, in Cognito's words.
+    pub(crate) fn check(&self, password: &str) -> Option<&'static str> {
+        let has = |f: fn(&char) -> bool| password.chars().any(|c| f(&c));
+        if password.chars().count() < self.minimum_length {
+            Some("Password did not conform with policy: Password not long enough")
+        } else if self.require_uppercase && !has(char::is_ascii_uppercase) {
+            Some("Password did not conform with policy: Password must have uppercase characters")
+        } else if self.require_lowercase && !has(char::is_ascii_lowercase) {
+            Some("Password did not conform with policy: Password must have lowercase characters")
+        } else if self.require_numbers && !has(char::is_ascii_digit) {
+            Some("Password did not conform with policy: Password must have numeric characters")
+        } else if self.require_symbols && !has(|c| c.is_ascii_punctuation() || *c == ' ') {
+            Some("Password did not conform with policy: Password must have symbol characters")
+        } else {
+            None
+        }
     }
 }
 
@@ -103,10 +105,11 @@ mod tests {
 
     #[test]
     fn password_policy_matches_cognito_default() {
-        assert!(policy_error("Admin-Passw0rd!").is_none());
-        assert!(policy_error("Sh0rt!").is_some());
-        assert!(policy_error("alllower1!").is_some());
-        assert!(policy_error("NoDigits!!").is_some());
-        assert!(policy_error("NoSymbol12").is_some());
+        let policy = PasswordPolicy::default();
+        assert!(policy.check("Admin-Passw0rd!").is_none());
+        assert!(policy.check("Sh0rt!").is_some());
+        assert!(policy.check("alllower1!").is_some());
+        assert!(policy.check("NoDigits!!").is_some());
+        assert!(policy.check("NoSymbol12").is_some());
     }
 }

@@ -127,7 +127,13 @@ pub(crate) fn issue_user_tokens(
         username: Some(user.username.clone()),
     };
     let access_token = keys.access().sign(&access)?;
-    let id_token = if grant.scopes.iter().any(|s| s == "openid") {
+    // The hosted UI issues an ID token with `openid`; the JSON API always (its
+    // tokens carry `aws.cognito.signin.user.admin`).
+    let id_token = if grant
+        .scopes
+        .iter()
+        .any(|s| s == "openid" || s == super::auth::ADMIN_SCOPE)
+    {
         let id = IdClaims {
             at_hash: at_hash(&access_token),
             sub: user.sub.clone(),

@@ -2,10 +2,11 @@
 //! forgot password and its reset, and the test hooks' user creation.
 
 use super::codes::{self, Purpose};
-use super::error::{PoolError, BAD_CREDENTIALS, LOCKED_OUT};
+use super::error::{
+    PoolError, BAD_CREDENTIALS, LOCKED_OUT, TEMPORARY_PASSWORD_EXPIRED, USER_DISABLED,
+};
 use super::lockout;
-use super::model::{SignIn, User, UserStatus};
-use super::password::policy_error;
+use super::model::{MessageKind, SignIn, User, UserStatus};
 use super::UserPool;
 
 /// What a correct password leads to.
@@ -14,6 +15,10 @@ pub(crate) enum PasswordSignIn {
     SignedIn(SignIn),
     /// Signed up but not confirmed: the hosted UI asks for the code.
     Unconfirmed {
+        username: String,
+    },
+    /// A temporary password: the user must choose a new one first.
+    NewPasswordRequired {
         username: String,
     },
 }
@@ -51,6 +56,14 @@ pub(crate) struct NewUser {
 }
 
 impl UserPool {
+    /// The pool's password policy refuses `password`?
+    pub(crate) fn check_password(&self, password: &str) -> Result<(), PoolError> {
+        match self.read(|state, _| state.settings.password_policy.check(password)) {
+            Some(problem) => Err(PoolError::InvalidPassword(problem)),
+            None => Ok(()),
+        }
+    }
+
     /// Checks a username and password, as the hosted UI's form does.
     pub(crate) fn sign_in_with_password(
         &self,
@@ -88,6 +101,9 @@ impl UserPool {
                 return Err(PoolError::NotAuthorized(BAD_CREDENTIALS));
             }
             lockout::record_success(user);
+            if !user.enabled {
+                return Err(PoolError::NotAuthorized(USER_DISABLED));
+            }
             Ok(match user.status {
                 UserStatus::Confirmed => PasswordSignIn::SignedIn(SignIn {
                     username: user.username.clone(),
@@ -97,44 +113,84 @@ impl UserPool {
                 UserStatus::Unconfirmed => PasswordSignIn::Unconfirmed {
                     username: user.username.clone(),
                 },
+                UserStatus::ForceChangePassword => {
+                    if user
+                        .temporary_password_expires_at
+                        .is_some_and(|until| until <= now)
+                    {
+                        return Err(PoolError::NotAuthorized(TEMPORARY_PASSWORD_EXPIRED));
+                    }
+                    PasswordSignIn::NewPasswordRequired {
+                        username: user.username.clone(),
+                    }
+                }
+                UserStatus::ResetRequired => return Err(PoolError::PasswordResetRequired),
             })
         })
     }
 
-    /// Signs a new user up; returns the confirmation code "emailed" to them.
+    /// Signs a new user up with their attributes (an email among them);
+    /// returns the new user's `sub` and the confirmation code "emailed" to them.
     pub(crate) fn sign_up(
         &self,
         username: &str,
-        email: &str,
         password: &str,
-    ) -> Result<String, PoolError> {
-        if let Some(problem) = policy_error(password) {
-            return Err(PoolError::InvalidPassword(problem));
+        attributes: &[(String, String)],
+    ) -> Result<(String, String), PoolError> {
+        let email = attributes
+            .iter()
+            .find(|(name, _)| name == "email")
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| {
+                PoolError::InvalidParameter(
+                    "Attributes did not conform to the schema: email: The attribute is required"
+                        .into(),
+                )
+            })?;
+        if username.trim().is_empty() || username.contains(char::is_whitespace) {
+            return Err(PoolError::InvalidParameter(
+                "Username cannot be empty or contain spaces.".into(),
+            ));
         }
-        let hash = self.hasher.hash(password);
+        self.check_password(password)?;
+        let credentials = self.credentials(username, password);
         self.write(|state, now| {
-            if state.taken(username, Some(email)) {
+            if state.taken(username, Some(&email)) {
                 return Err(PoolError::UsernameExists(
                     "An account with the given email already exists.",
                 ));
             }
             let code = codes::issue(Purpose::Confirmation, now);
             let sent = code.code.clone();
-            let user = User {
-                sub: uuid::Uuid::new_v4().to_string(),
-                username: username.to_owned(),
-                password_hash: hash,
-                email: Some(email.to_owned()),
-                email_verified: false,
-                groups: Vec::new(),
-                status: UserStatus::Unconfirmed,
-                confirmation: Some(code),
-                reset: None,
-                codes_sent: vec![now],
-                failed_sign_ins: 0,
-                locked_until: 0,
-            };
+            let mut user = User::new(username, credentials, now);
+            for (name, value) in attributes {
+                super::directory::set_attribute(&mut user, name, value)?;
+            }
+            user.email_verified = false;
+            user.status = UserStatus::Unconfirmed;
+            user.confirmation = Some(code);
+            user.codes_sent = vec![now];
+            let sub = user.sub.clone();
             state.users.insert(username.to_lowercase(), user);
+            state.send(username, MessageKind::ConfirmationCode, &sent);
+            Ok((sub, sent))
+        })
+    }
+
+    /// Sends a new confirmation code to an unconfirmed user.
+    pub(crate) fn resend_confirmation_code(&self, username: &str) -> Result<String, PoolError> {
+        self.write(|state, now| {
+            let user = state.user_mut(username).ok_or(PoolError::UserNotFound)?;
+            if user.status != UserStatus::Unconfirmed {
+                return Err(PoolError::InvalidParameter("User is already confirmed.".into()));
+            }
+            codes::note_send(&mut user.codes_sent, now)?;
+            let code = codes::issue(Purpose::Confirmation, now);
+            let sent = code.code.clone();
+            user.confirmation = Some(code);
+            let name = user.username.clone();
+            state.send(&name, MessageKind::ConfirmationCode, &sent);
+            tracing::info!(username = %name, confirmation_code = %sent, "confirmation code sent again");
             Ok(sent)
         })
     }
@@ -170,14 +226,20 @@ impl UserPool {
             let Some(user) = state.user_mut(username) else {
                 return Ok(None);
             };
-            if user.status != UserStatus::Confirmed || !user.email_verified {
+            let resettable = matches!(
+                user.status,
+                UserStatus::Confirmed | UserStatus::ResetRequired
+            );
+            if !resettable || !user.email_verified {
                 return Ok(None);
             }
             codes::note_send(&mut user.codes_sent, now)?;
             let code = codes::issue(Purpose::Reset, now);
             let sent = code.code.clone();
             user.reset = Some(code);
-            Ok(Some((user.username.clone(), sent)))
+            let username = user.username.clone();
+            state.send(&username, MessageKind::ResetCode, &sent);
+            Ok(Some((username, sent)))
         })
     }
 
@@ -189,14 +251,20 @@ impl UserPool {
         code: &str,
         new_password: &str,
     ) -> Result<(), PoolError> {
-        if let Some(problem) = policy_error(new_password) {
-            return Err(PoolError::InvalidPassword(problem));
-        }
-        let hash = self.hasher.hash(new_password);
+        self.check_password(new_password)?;
+        let Some(canonical) =
+            self.read(|state, _| state.user(username).map(|u| u.username.clone()))
+        else {
+            return Err(PoolError::CodeMismatch);
+        };
+        let credentials = self.credentials(&canonical, new_password);
         self.write(|state, now| {
             let user = state.user_mut(username).ok_or(PoolError::CodeMismatch)?;
             codes::redeem(&mut user.reset, code, Purpose::Reset, now)?;
-            user.password_hash = hash;
+            user.set_credentials(credentials, now);
+            if user.status == UserStatus::ResetRequired {
+                user.status = UserStatus::Confirmed;
+            }
             lockout::record_success(user);
             let username = user.username.clone();
             state
@@ -218,30 +286,20 @@ impl UserPool {
                 "username and password are required".into(),
             ));
         }
-        let hash = self.hasher.hash(&new.password);
+        let credentials = self.credentials(&new.username, &new.password);
         self.write(|state, now| {
             if state.taken(&new.username, new.email.as_deref()) {
                 return Err(PoolError::UsernameExists("User account already exists"));
             }
-            let user = User {
-                sub: uuid::Uuid::new_v4().to_string(),
-                username: new.username.clone(),
-                password_hash: hash,
-                email: new.email,
-                email_verified: new.email_verified,
-                groups: new.groups,
-                status: if new.confirmed {
-                    UserStatus::Confirmed
-                } else {
-                    UserStatus::Unconfirmed
-                },
-                confirmation: (!new.confirmed).then(|| codes::issue(Purpose::Confirmation, now)),
-                reset: None,
-                codes_sent: Vec::new(),
-                failed_sign_ins: 0,
-                locked_until: 0,
-            };
-            state.groups.extend(user.groups.iter().cloned());
+            let mut user = User::new(&new.username, credentials, now);
+            user.email = new.email;
+            user.email_verified = new.email_verified;
+            user.groups = new.groups;
+            if !new.confirmed {
+                user.status = UserStatus::Unconfirmed;
+                user.confirmation = Some(codes::issue(Purpose::Confirmation, now));
+            }
+            state.ensure_groups(&user.groups, now);
             let view = UserView::from(&user);
             state.users.insert(new.username.to_lowercase(), user);
             Ok(view)

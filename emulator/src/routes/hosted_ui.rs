@@ -23,7 +23,11 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .route("/forgotPassword", web::get().to(forgot_form))
         .route("/forgotPassword", web::post().to(forgot))
         .route("/confirmForgotPassword", web::get().to(confirm_forgot_form))
-        .route("/confirmForgotPassword", web::post().to(confirm_forgot));
+        .route("/confirmForgotPassword", web::post().to(confirm_forgot))
+        .route(
+            "/forceChangePassword",
+            web::post().to(force_change_password),
+        );
 }
 
 /// A page of the hosted UI with its CSRF cookie set when new.
@@ -140,7 +144,49 @@ async fn login(
         Ok(PasswordSignIn::Unconfirmed { username }) => {
             found(&with_username("/confirm", &request.query, &username))
         }
+        Ok(PasswordSignIn::NewPasswordRequired { username }) => {
+            let session = request
+                .pool
+                .start_new_password_challenge(&username, &request.client.id);
+            form_page(&req, StatusCode::OK, |csrf| {
+                templates::force_change_password(&request.query, csrf, &session, None)
+            })
+        }
         Err(refused) => retry(StatusCode::OK, &refused.to_string()),
+    })
+}
+
+/// The new password of a user who signed in with a temporary one; then signed in.
+#[tracing::instrument(skip_all)]
+async fn force_change_password(
+    req: HttpRequest,
+    payload: web::Payload,
+    emulator: web::Data<Emulator>,
+) -> Result<HttpResponse, Refusal> {
+    let (request, _) = authorize_request(&req, &emulator)?;
+    let form = Params::from_payload(payload).await?;
+    let session = form.get("session").unwrap_or_default().to_owned();
+    let retry = |message: &str| {
+        form_page(&req, StatusCode::OK, |csrf| {
+            templates::force_change_password(&request.query, csrf, &session, Some(message))
+        })
+    };
+    if !csrf_ok(&req, form.get("_csrf")) {
+        return Ok(retry(STALE_FORM));
+    }
+    let password = form.get("new_password").unwrap_or_default().to_owned();
+    if form.get("confirm_password") != Some(password.as_str()) {
+        return Ok(retry("Passwords do not match."));
+    }
+    let pool = request.pool.clone();
+    let (challenge, client_id) = (session.clone(), request.client.id.clone());
+    let changed =
+        web::block(move || pool.answer_new_password(&challenge, &client_id, &password, &[]))
+            .await
+            .unwrap_or(Err(PoolError::LimitExceeded));
+    Ok(match changed {
+        Ok(signed_in) => sign_in(&emulator, &request, signed_in),
+        Err(refused) => retry(&refused.to_string()),
     })
 }
 
@@ -185,12 +231,13 @@ async fn signup(
         return retry("Invalid email address format.");
     }
     let pool = request.pool.clone();
-    let (name, address, secret) = (username.clone(), email.clone(), password.to_owned());
-    let signed_up = web::block(move || pool.sign_up(&name, &address, &secret))
+    let (name, secret) = (username.clone(), password.to_owned());
+    let attributes = [("email".to_owned(), email.clone())];
+    let signed_up = web::block(move || pool.sign_up(&name, &secret, &attributes))
         .await
         .unwrap_or(Err(PoolError::LimitExceeded));
     match signed_up {
-        Ok(code) => {
+        Ok((_, code)) => {
             // The emulator's stand-in for the confirmation email.
             tracing::info!(username, confirmation_code = %code, "sign-up: confirmation code sent");
             Ok(found(&with_username("/confirm", &request.query, &username)))

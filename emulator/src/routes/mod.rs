@@ -45,6 +45,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig, test_hooks: bool) {
     token::configure(cfg);
     userinfo::configure(cfg);
     well_known::configure(cfg);
+    crate::json_api::configure(cfg);
     if test_hooks {
         admin::configure(cfg);
     }

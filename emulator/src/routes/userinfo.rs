@@ -28,7 +28,7 @@ async fn user_info(
     emulator.counters().user_info += 1;
     let token = bearer(&req).ok_or_else(|| OAuthError::invalid_token("no bearer token"))?;
     // The token's `client_id` names its pool; its signature is what proves it.
-    let pool = unverified_client_id(token)
+    let pool = crate::pool::unverified_claim(token, "client_id")
         .and_then(|id| emulator.client(&id))
         .map(|(pool, _)| pool)
         .ok_or_else(|| OAuthError::invalid_token("not a token of this emulator"))?;
@@ -63,15 +63,4 @@ async fn user_info(
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(Value::Object(body)))
-}
-
-/// The `client_id` claim of a JWT, read without checking anything.
-fn unverified_client_id(token: &str) -> Option<String> {
-    use base64::Engine;
-    let payload = token.split('.').nth(1)?;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .ok()?;
-    let claims: Value = serde_json::from_slice(&bytes).ok()?;
-    claims.get("client_id")?.as_str().map(str::to_owned)
 }
