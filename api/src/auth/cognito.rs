@@ -75,6 +75,10 @@ pub struct IdpClient {
 
 impl IdpClient {
     pub fn new(cognito: Arc<CognitoSettings>, timeout: Duration) -> Self {
+        // awc's connector builds a default TLS config first; when more than one
+        // rustls provider is compiled in (the AWS SDK brings aws-lc-rs), rustls
+        // cannot pick one, so name ours for the process (a no-op if already set).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
             rustls::crypto::ring::default_provider(),
         ))
