@@ -8,6 +8,7 @@ mod target;
 mod auth;
 mod doors;
 mod groups;
+mod node;
 mod pools;
 mod protocol;
 mod selfservice;

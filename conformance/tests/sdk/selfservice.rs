@@ -261,3 +261,67 @@ async fn get_tokens_from_refresh_token_refreshes_and_revoke_token_ends_it() {
         .await;
     assert!(refused(wrong_kind).starts_with("UnsupportedTokenTypeException"));
 }
+
+#[actix_web::test]
+async fn with_rotation_on_a_refresh_returns_a_new_refresh_token_and_retires_the_old() {
+    use aws_sdk_cognitoidentityprovider::types::{
+        ExplicitAuthFlowsType, FeatureType, RefreshTokenRotationType,
+    };
+    let t = Target::new().await;
+    let client = t
+        .sdk
+        .create_user_pool_client()
+        .user_pool_id(&t.pool_id)
+        .client_name("rotating")
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowUserPasswordAuth)
+        .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+        .refresh_token_rotation(
+            RefreshTokenRotationType::builder()
+                .feature(FeatureType::Enabled)
+                .build()
+                .expect("rotation"),
+        )
+        .send()
+        .await
+        .expect("client")
+        .user_pool_client
+        .and_then(|c| c.client_id)
+        .expect("id");
+    let username = t.confirmed_user().await;
+    let first = t
+        .sdk
+        .initiate_auth()
+        .client_id(&client)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", &username)
+        .auth_parameters("PASSWORD", PASSWORD)
+        .send()
+        .await
+        .expect("sign-in")
+        .authentication_result
+        .and_then(|r| r.refresh_token)
+        .expect("refresh token");
+    let rotated = t
+        .sdk
+        .get_tokens_from_refresh_token()
+        .client_id(&client)
+        .refresh_token(&first)
+        .send()
+        .await
+        .expect("GetTokensFromRefreshToken")
+        .authentication_result
+        .and_then(|r| r.refresh_token)
+        .expect("a new refresh token");
+    assert_ne!(rotated, first);
+    let old = t
+        .sdk
+        .get_tokens_from_refresh_token()
+        .client_id(&client)
+        .refresh_token(&first)
+        .send()
+        .await;
+    assert!(
+        refused(old).starts_with("NotAuthorizedException"),
+        "the old one is retired"
+    );
+}

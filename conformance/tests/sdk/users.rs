@@ -338,3 +338,41 @@ async fn list_users_filters_by_equality_and_prefix_and_pages() {
         .await;
     assert!(refused(bad).starts_with("InvalidParameterException"));
 }
+
+#[actix_web::test]
+async fn concurrent_admin_calls_on_one_user_lose_nothing() {
+    let t = Target::new().await;
+    let username = t.confirmed_user().await;
+    let updates = (0..10).map(|i| {
+        let (t, username) = (&t, &username);
+        async move {
+            t.sdk
+                .admin_update_user_attributes()
+                .user_pool_id(&t.pool_id)
+                .username(username)
+                .user_attributes(attribute(&format!("custom:n{i}"), &i.to_string()))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| exception(&e))
+        }
+    });
+    for outcome in futures_util::future::join_all(updates).await {
+        outcome.expect("each update succeeds");
+    }
+    let user = t
+        .sdk
+        .admin_get_user()
+        .user_pool_id(&t.pool_id)
+        .username(&username)
+        .send()
+        .await
+        .expect("AdminGetUser");
+    let custom = user
+        .user_attributes
+        .unwrap_or_default()
+        .iter()
+        .filter(|a| a.name.starts_with("custom:n"))
+        .count();
+    assert_eq!(custom, 10, "every concurrent update is there");
+}
