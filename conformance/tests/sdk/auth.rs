@@ -140,18 +140,9 @@ async fn admin_password_auth_and_refresh_token_auth() {
     let t = Target::new().await;
     let username = t.confirmed_user().await;
     let admin = t
-        .sdk
-        .admin_initiate_auth()
-        .user_pool_id(&t.pool_id)
-        .client_id(&t.public_client)
-        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .auth_parameters("USERNAME", &username)
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
+        .admin_sign_in(&username, PASSWORD)
         .await
-        .expect("admin sign-in")
-        .authentication_result
-        .expect("tokens");
+        .expect("admin sign-in");
     let refresh = admin.refresh_token.expect("refresh token");
     let refreshed = t
         .sdk
@@ -304,14 +295,7 @@ async fn a_temporary_password_leads_to_new_password_required() {
         .await
         .expect("new password accepted");
     assert!(done.authentication_result.is_some());
-    let user = t
-        .sdk
-        .admin_get_user()
-        .user_pool_id(&t.pool_id)
-        .username(&username)
-        .send()
-        .await
-        .expect("AdminGetUser");
+    let user = t.admin_get_user(&username).await.expect("AdminGetUser");
     assert_eq!(
         user.user_status.map(|s| s.as_str().to_owned()).as_deref(),
         Some("CONFIRMED")

@@ -1,7 +1,6 @@
 //! Groups and membership; a user's groups reach `cognito:groups`.
 
 use crate::target::*;
-use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 
 #[actix_web::test]
 async fn groups_are_created_listed_joined_left_and_deleted() {
@@ -91,18 +90,10 @@ async fn groups_are_created_listed_joined_left_and_deleted() {
         .expect("AdminListGroupsForUser");
     assert_eq!(of_user.groups.unwrap_or_default().len(), 1);
     let token = t
-        .sdk
-        .admin_initiate_auth()
-        .user_pool_id(&t.pool_id)
-        .client_id(&t.public_client)
-        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .auth_parameters("USERNAME", &username)
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
+        .admin_sign_in(&username, PASSWORD)
         .await
         .expect("sign-in")
-        .authentication_result
-        .and_then(|r| r.access_token)
+        .access_token
         .expect("access token");
     assert!(token_groups(&token).contains(&group));
 

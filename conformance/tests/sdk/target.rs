@@ -173,6 +173,43 @@ impl Target {
         username
     }
 
+    /// `AdminInitiateAuth` with ADMIN_USER_PASSWORD_AUTH on the public client.
+    pub async fn admin_sign_in(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<aws_sdk_cognitoidentityprovider::types::AuthenticationResultType, String> {
+        self.sdk
+            .admin_initiate_auth()
+            .user_pool_id(&self.pool_id)
+            .client_id(&self.public_client)
+            .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::AdminUserPasswordAuth)
+            .auth_parameters("USERNAME", username)
+            .auth_parameters("PASSWORD", password)
+            .send()
+            .await
+            .map_err(|e| exception(&e))?
+            .authentication_result
+            .ok_or_else(|| "no tokens but a challenge".to_owned())
+    }
+
+    /// `AdminGetUser`.
+    pub async fn admin_get_user(
+        &self,
+        username: &str,
+    ) -> Result<
+        aws_sdk_cognitoidentityprovider::operation::admin_get_user::AdminGetUserOutput,
+        String,
+    > {
+        self.sdk
+            .admin_get_user()
+            .user_pool_id(&self.pool_id)
+            .username(username)
+            .send()
+            .await
+            .map_err(|e| exception(&e))
+    }
+
     /// The code "emailed" to a user: only the emulator can tell (`None` on AWS).
     pub fn code_for(&self, username: &str) -> Option<String> {
         self.emulator.as_ref()?.admin().pending_code(username)

@@ -4,11 +4,7 @@ use crate::target::*;
 use aws_sdk_cognitoidentityprovider::types::{AuthFlowType, UserStatusType};
 
 async fn status(t: &Target, username: &str) -> String {
-    t.sdk
-        .admin_get_user()
-        .user_pool_id(&t.pool_id)
-        .username(username)
-        .send()
+    t.admin_get_user(username)
         .await
         .expect("AdminGetUser")
         .user_status
@@ -17,17 +13,7 @@ async fn status(t: &Target, username: &str) -> String {
 }
 
 async fn sign_in(t: &Target, username: &str) -> Result<(), String> {
-    t.sdk
-        .admin_initiate_auth()
-        .user_pool_id(&t.pool_id)
-        .client_id(&t.public_client)
-        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .auth_parameters("USERNAME", username)
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(|e| exception(&e))
+    t.admin_sign_in(username, PASSWORD).await.map(|_| ())
 }
 
 #[actix_web::test]
@@ -92,14 +78,7 @@ async fn get_set_password_update_attributes_and_delete() {
         .send()
         .await
         .expect("AdminUpdateUserAttributes");
-    let user = t
-        .sdk
-        .admin_get_user()
-        .user_pool_id(&t.pool_id)
-        .username(&username)
-        .send()
-        .await
-        .expect("AdminGetUser");
+    let user = t.admin_get_user(&username).await.expect("AdminGetUser");
     let attributes = user.user_attributes.unwrap_or_default();
     let value = |name: &str| {
         attributes
@@ -231,19 +210,7 @@ async fn admin_confirm_sign_up_and_admin_reset_user_password() {
 async fn global_sign_out_ends_every_refresh_token() {
     let t = Target::new().await;
     let username = t.confirmed_user().await;
-    let tokens = t
-        .sdk
-        .admin_initiate_auth()
-        .user_pool_id(&t.pool_id)
-        .client_id(&t.public_client)
-        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
-        .auth_parameters("USERNAME", &username)
-        .auth_parameters("PASSWORD", PASSWORD)
-        .send()
-        .await
-        .expect("sign-in")
-        .authentication_result
-        .expect("tokens");
+    let tokens = t.admin_sign_in(&username, PASSWORD).await.expect("sign-in");
     t.sdk
         .admin_user_global_sign_out()
         .user_pool_id(&t.pool_id)
@@ -360,14 +327,7 @@ async fn concurrent_admin_calls_on_one_user_lose_nothing() {
     for outcome in futures_util::future::join_all(updates).await {
         outcome.expect("each update succeeds");
     }
-    let user = t
-        .sdk
-        .admin_get_user()
-        .user_pool_id(&t.pool_id)
-        .username(&username)
-        .send()
-        .await
-        .expect("AdminGetUser");
+    let user = t.admin_get_user(&username).await.expect("AdminGetUser");
     let custom = user
         .user_attributes
         .unwrap_or_default()
