@@ -34,6 +34,8 @@ pub struct CognitoSettings {
     pub issuer: String,
     /// Hosted UI base: `https://{domain}.auth.{region}.amazoncognito.com` or `COGNITO_ENDPOINT`.
     pub hosted_ui: String,
+    /// `COGNITO_ENDPOINT`, which also takes the place of Cognito's API endpoint (the SDK's).
+    pub endpoint: Option<String>,
 }
 
 impl CognitoSettings {
@@ -103,7 +105,7 @@ impl Settings {
         let region = vars
             .optional("COGNITO_CLIENT_REGION")
             .unwrap_or_else(|| pool_region.to_owned());
-        let (issuer, hosted_ui) = match endpoint {
+        let (issuer, hosted_ui) = match endpoint.clone() {
             Some(endpoint) => (format!("{endpoint}/{pool_id}"), endpoint),
             None => {
                 let domain = vars.optional("COGNITO_CLIENT_DOMAIN").ok_or_else(|| {
@@ -132,6 +134,7 @@ impl Settings {
             scopes,
             issuer,
             hosted_ui,
+            endpoint,
         };
         let ui_origins = vars
             .optional("UI_ORIGINS")

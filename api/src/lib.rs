@@ -4,6 +4,7 @@
 //! `startup::Application` builds the server on a listener, so tests start the
 //! real thing on port 0.
 
+pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod config;

@@ -1,6 +1,7 @@
 //! The OpenAPI document served at `/openapi.json` (and by Swagger UI at `/docs/`).
 
 use crate::routes;
+use shared::admin::{AdminUser, AdminUserPage, AdminUserSummary, InviteRequest};
 use shared::dto::{
     AuthConfig, Health, KpiInput, KpiRecord, RefreshTokenBody, ServerInfo, TokenRequest, Tokens,
     UserProfile,
@@ -30,16 +31,27 @@ use utoipa::{Modify, OpenApi};
         routes::stats::create,
         routes::stats::update,
         routes::stats::remove,
+        routes::admin::list,
+        routes::admin::get,
+        routes::admin::invite,
+        routes::admin::add_to_group,
+        routes::admin::remove_from_group,
+        routes::admin::disable,
+        routes::admin::enable,
+        routes::admin::sign_out_everywhere,
+        routes::admin::delete,
     ),
     components(schemas(
         ErrorBody, ErrorCode, AuthConfig, TokenRequest, Tokens, RefreshTokenBody, KpiRecord,
-        KpiInput, UserProfile, ServerInfo, Health
+        KpiInput, UserProfile, ServerInfo, Health, AdminUser, AdminUserSummary, AdminUserPage,
+        InviteRequest
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Sign-in, refresh and sign-out"),
         (name = "stats", description = "KPI records; changes need the admin group"),
         (name = "user", description = "The signed-in user"),
+        (name = "admin", description = "User administration, for the admin group"),
         (name = "info", description = "Liveness and server facts"),
     )
 )]

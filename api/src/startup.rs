@@ -1,5 +1,6 @@
 //! Builds the application: storage, caches, routes and middleware, on a listener.
 
+use crate::admin::Directory;
 use crate::auth::cognito::IdpClient;
 use crate::auth::AuthState;
 use crate::clock::Clock;
@@ -79,6 +80,7 @@ impl Application {
         let cognito = Arc::new(settings.cognito.clone());
         let idp_timeout = settings.idp_timeout;
         let auth = Data::new(AuthState::new(&settings, clock));
+        let directory = Data::new(Directory::new(&settings.cognito, idp_timeout).await);
         let settings = Data::new(settings);
         let store_data = Data::new(store.clone());
         let openapi = ApiDoc::openapi();
@@ -89,6 +91,7 @@ impl Application {
                 .app_data(settings.clone())
                 .app_data(auth.clone())
                 .app_data(store_data.clone())
+                .app_data(directory.clone())
                 .app_data(idp)
                 .app_data(extractors::json_config())
                 .app_data(extractors::path_config())

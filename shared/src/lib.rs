@@ -2,6 +2,7 @@
 //!
 //! Serde only, so it builds for both wasm32 and native targets.
 
+pub mod admin;
 pub mod dto;
 pub mod error;
 pub mod headers;

@@ -55,3 +55,37 @@ mod tests {
         assert!(value_problem(f64::NAN).is_some());
     }
 }
+
+/// An email address an invitation can go to: `local@domain.tld`, no spaces, at most 254 characters.
+pub fn email_problem(email: &str) -> Option<&'static str> {
+    let ok = email.len() <= 254
+        && !email.contains(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        });
+    (!ok).then_some("must be an email address, e.g. ada@example.com")
+}
+
+#[cfg(test)]
+mod email_tests {
+    use super::email_problem;
+
+    #[test]
+    fn emails_need_a_local_part_and_a_dotted_domain() {
+        assert_eq!(email_problem("ada@example.com"), None);
+        for bad in [
+            "ada",
+            "@example.com",
+            "ada@localhost",
+            "ada @example.com",
+            "a@b@c.com",
+            "ada@.com",
+        ] {
+            assert!(email_problem(bad).is_some(), "{bad}");
+        }
+    }
+}

@@ -63,7 +63,7 @@ impl FromRequest for AdminUser {
                         Ok(Self(user))
                     } else {
                         Err(ApiError::Forbidden(format!(
-                            "only members of the {ADMIN_GROUP} group may change statistics"
+                            "only members of the {ADMIN_GROUP} group may do this"
                         )))
                     }
                 }),

@@ -1,5 +1,6 @@
 //! The HTTP surface: one module per resource.
 
+pub mod admin;
 pub mod auth;
 pub mod info;
 pub mod stats;
@@ -38,6 +39,28 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .wrap(from_fn(authenticate))
                 .route(web::put().to(stats::update))
                 .route(web::delete().to(stats::remove)),
+        )
+        .service(
+            web::scope("/admin/users")
+                .wrap(from_fn(authenticate))
+                .route("", web::get().to(admin::list))
+                .route("", web::post().to(admin::invite))
+                .route("/{username}", web::get().to(admin::get))
+                .route("/{username}", web::delete().to(admin::delete))
+                .route("/{username}/disable", web::post().to(admin::disable))
+                .route("/{username}/enable", web::post().to(admin::enable))
+                .route(
+                    "/{username}/signout",
+                    web::post().to(admin::sign_out_everywhere),
+                )
+                .route(
+                    "/{username}/groups/{group}",
+                    web::put().to(admin::add_to_group),
+                )
+                .route(
+                    "/{username}/groups/{group}",
+                    web::delete().to(admin::remove_from_group),
+                ),
         );
 }
 

@@ -32,6 +32,8 @@ pub struct TestApp {
     /// The in-process API's and the emulator's clocks: [`TestApp::advance`] moves both.
     pub clock: Clock,
     pub idp_clock: cognito_emulator::clock::Clock,
+    /// The emulator's in-process test handle (codes, temporary passwords, faults).
+    pub idp_admin: cognito_emulator::AdminHandle,
     db_file: PathBuf,
 }
 
@@ -107,12 +109,13 @@ pub async fn spawn_stack(
     actix_web::rt::spawn(app.run_until_stopped());
     TestApp {
         address,
-        idp: running.base_url,
+        idp: running.base_url.clone(),
         emulator,
         http: http_client(),
         env: vars,
         clock,
         idp_clock,
+        idp_admin: running.admin().clone(),
         db_file,
     }
 }
@@ -192,6 +195,7 @@ impl TestApp {
             env: self.env.clone(),
             clock: self.clock.clone(),
             idp_clock: self.idp_clock.clone(),
+            idp_admin: self.idp_admin.clone(),
             db_file: PathBuf::new(),
         }
     }

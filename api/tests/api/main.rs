@@ -1,5 +1,6 @@
 //! The API over real HTTP, against an in-process Cognito emulator.
 
+mod admin;
 mod attacks;
 mod auth;
 mod clock;
