@@ -61,6 +61,23 @@ data "aws_iam_policy_document" "api" {
     actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
     resources = ["*"]
   }
+  # User administration (/admin/users): exactly the calls it makes, on this pool only.
+  statement {
+    sid = "AdministerThisPoolsUsers"
+    actions = [
+      "cognito-idp:ListUsers",
+      "cognito-idp:AdminGetUser",
+      "cognito-idp:AdminListGroupsForUser",
+      "cognito-idp:AdminCreateUser",
+      "cognito-idp:AdminAddUserToGroup",
+      "cognito-idp:AdminRemoveUserFromGroup",
+      "cognito-idp:AdminDisableUser",
+      "cognito-idp:AdminEnableUser",
+      "cognito-idp:AdminUserGlobalSignOut",
+      "cognito-idp:AdminDeleteUser",
+    ]
+    resources = [aws_cognito_user_pool.pool.arn]
+  }
 }
 
 resource "aws_iam_role_policy" "api" {
