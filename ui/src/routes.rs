@@ -1,7 +1,7 @@
 use crate::auth::guard::Protected;
 use crate::pages::{
-    home::Home, not_found::NotFound, server::Server, signin::SignIn, signout::SignOut,
-    stats::Stats, user::User,
+    admin_users::AdminUsers, home::Home, not_found::NotFound, server::Server, signin::SignIn,
+    signout::SignOut, stats::Stats, user::User,
 };
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -20,6 +20,8 @@ pub enum Route {
     User,
     #[at("/server")]
     Server,
+    #[at("/admin/users")]
+    AdminUsers,
     #[not_found]
     #[at("/404")]
     NotFound,
@@ -33,6 +35,7 @@ pub fn switch(route: Route) -> Html {
         Route::Stats => html! { <Protected><Stats /></Protected> },
         Route::User => html! { <Protected><User /></Protected> },
         Route::Server => html! { <Server /> },
+        Route::AdminUsers => html! { <Protected><AdminUsers /></Protected> },
         Route::NotFound => html! { <NotFound /> },
     }
 }

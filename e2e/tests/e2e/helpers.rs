@@ -64,6 +64,8 @@ pub struct Stack {
     /// The browser keeps its real clock.
     api_clock: api::clock::Clock,
     idp_clock: cognito_emulator::clock::Clock,
+    /// The emulator's test handle: what it "emailed" (codes, temporary passwords).
+    pub idp_admin: cognito_emulator::AdminHandle,
     db_files: Vec<PathBuf>,
 }
 
@@ -149,6 +151,7 @@ pub async fn spawn_stack() -> Stack {
         emulator,
         api_clock,
         idp_clock,
+        idp_admin: running.admin().clone(),
         db_files,
     }
 }
@@ -436,6 +439,13 @@ impl Browser {
             Page::HostedLogin => {
                 self.find("#signInFormUsername").await;
             }
+            Page::AdminUsers => {
+                self.wait_for_js(
+                    "the users page with its table",
+                    "return document.querySelector('table.users tbody tr') !== null",
+                )
+                .await;
+            }
         }
         let url = self.url().await;
         assert!(
@@ -521,6 +531,8 @@ pub enum Page {
     SignedOut,
     /// The emulator's hosted login form.
     HostedLogin,
+    /// `/admin/users`: the users table, loaded.
+    AdminUsers,
 }
 
 /// An element, `None` while there is none yet; other errors pass on.

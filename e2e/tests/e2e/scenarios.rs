@@ -300,3 +300,60 @@ fn exp_of(token: &str) -> u64 {
     let claims: serde_json::Value = serde_json::from_slice(&bytes).expect("json");
     claims["exp"].as_u64().expect("exp")
 }
+
+#[actix_web::test]
+async fn i_an_invited_user_chooses_a_password_and_is_shut_out_when_disabled() {
+    let stack = spawn_stack().await;
+    let invitee = format!("invitee-{}@example.com", uuid::Uuid::new_v4().simple());
+    let admin = browser().await;
+    admin
+        .sign_in_at(&stack.a.ui, "/admin/users", ADMIN, Page::AdminUsers)
+        .await;
+    admin.fill("#invite-email", &invitee).await;
+    admin.click(".invite button[type=submit]").await;
+    admin
+        .wait_for_text(&format!("Invitation sent to {invitee}"))
+        .await;
+    let temporary = stack
+        .idp_admin
+        .temporary_password(&invitee)
+        .expect("the emulator 'emailed' a temporary password");
+
+    let user = browser().await;
+    user.goto(&format!("{}/stats", stack.a.ui)).await;
+    user.find("#signInFormUsername").await;
+    user.submit_login((&invitee, &temporary)).await;
+    // Cognito's "Change Password" page, then back in the app.
+    user.fill("#new_password", "Chosen-Passw0rd!").await;
+    user.fill("#confirm_password", "Chosen-Passw0rd!").await;
+    user.click("input[name=reset_password]").await;
+    user.wait_for_page(&stack.a.ui, "/stats", Page::Stats).await;
+    let nav = user.text(".topbar ul").await;
+    assert!(
+        !nav.contains("Users"),
+        "no Users link for a plain user: {nav}"
+    );
+    user.screenshot("i-invitee-on-stats").await;
+
+    admin.js("window.confirm = () => true").await;
+    admin.fill("#user-search", &invitee).await;
+    admin.click("form[role=search] button[type=submit]").await;
+    admin
+        .click(&format!("button[aria-label='Manage {invitee}']"))
+        .await;
+    admin.click_text(".user-details button", "Disable").await;
+    admin
+        .wait_for_text(&format!("{invitee} is disabled."))
+        .await;
+    admin.screenshot("i-admin-disabled-the-invitee").await;
+
+    // Hours later for the API and Cognito: the invitee's next call needs a
+    // refresh, which Cognito refuses (session_expired), so it is sent to sign in.
+    stack.advance(2 * 60 * 60);
+    user.click_text(".topbar ul a", "Profile").await;
+    user.wait_for_page(&stack.idp, "/login", Page::HostedLogin)
+        .await;
+    assert_eq!(user.session().await, None, "the session was cleared");
+    user.close().await;
+    admin.close().await;
+}

@@ -1,5 +1,6 @@
 //! Calls to the API, all through [`client::ApiClient`]; one thin function per endpoint.
 
+pub mod admin;
 pub mod client;
 
 use client::{ApiClient, ApiError};

@@ -30,6 +30,7 @@ pub fn nav() -> Html {
             </li>
         }
     };
+    let is_admin = app.session.as_ref().is_some_and(|s| s.is_admin());
     let account = match &app.session {
         Some(session) => {
             let sign_out = app.sign_out.clone();
@@ -63,6 +64,7 @@ pub fn nav() -> Html {
                     { link(Route::Stats, "Statistics") }
                     { link(Route::User, "Profile") }
                     { link(Route::Server, "Server") }
+                    { for is_admin.then(|| link(Route::AdminUsers, "Users")) }
                 </ul>
             </nav>
             { account }

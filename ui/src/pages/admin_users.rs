@@ -1,0 +1,352 @@
+//! `/admin/users`: the pool's users for `admin` members: search and pages,
+//! invitations, the admin group, disable/enable, sign out everywhere and
+//! delete, each asking for confirmation first.
+
+use crate::api::admin;
+use crate::components::{ErrorBanner, Spinner};
+use crate::hooks::use_app;
+use shared::admin::{AdminUser, AdminUserPage};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// Where the list is: the search and the page token (with the ones before it).
+#[derive(Clone, PartialEq, Default)]
+struct Position {
+    search: String,
+    page: Option<String>,
+    earlier: Vec<Option<String>>,
+}
+
+/// Asks the person; `false` if they said no (or there is no window).
+fn confirmed(question: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(question).ok())
+        .unwrap_or(false)
+}
+
+#[function_component(AdminUsers)]
+pub fn admin_users() -> Html {
+    let app = use_app();
+    let is_admin = app.session.as_ref().is_some_and(|s| s.is_admin());
+    let position = use_state(Position::default);
+    let version = use_state(|| 0u32);
+    let page = use_state(|| None::<Result<AdminUserPage, crate::api::client::ApiError>>);
+    let selected = use_state(|| None::<AdminUser>);
+    let notice = use_state(|| None::<String>);
+    let problem = use_state(|| None::<String>);
+    let invite_error = use_state(|| None::<String>);
+
+    {
+        let (page, api, position) = (page.clone(), app.api.clone(), (*position).clone());
+        use_effect_with((position.clone(), *version), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = admin::users(&api, &position.search, position.page.as_deref()).await;
+                page.set(Some(result));
+            });
+        });
+    }
+    if !is_admin {
+        return html! {
+            <section class="page">
+                <h1>{ "Users" }</h1>
+                <p>{ "Only members of the admin group manage users." }</p>
+            </section>
+        };
+    }
+    let reload = {
+        let version = version.clone();
+        Callback::from(move |()| version.set(*version + 1))
+    };
+
+    let search_ref = use_node_ref();
+    let on_search = {
+        let (position, search_ref) = (position.clone(), search_ref.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let search = search_ref
+                .cast::<HtmlInputElement>()
+                .map(|i| i.value())
+                .unwrap_or_default();
+            position.set(Position {
+                search: search.trim().to_lowercase(),
+                ..Position::default()
+            });
+        })
+    };
+
+    let invite_ref = use_node_ref();
+    let on_invite = {
+        let (api, invite_ref, notice, invite_error, reload) = (
+            app.api.clone(),
+            invite_ref.clone(),
+            notice.clone(),
+            invite_error.clone(),
+            reload.clone(),
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(input) = invite_ref.cast::<HtmlInputElement>() else {
+                return;
+            };
+            let email = input.value().trim().to_owned();
+            if let Some(problem) = shared::rules::email_problem(&email) {
+                invite_error.set(Some(format!("Email {problem}")));
+                return;
+            }
+            let (api, notice, invite_error, reload) = (
+                api.clone(),
+                notice.clone(),
+                invite_error.clone(),
+                reload.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                match admin::invite(&api, &email).await {
+                    Ok(user) => {
+                        input.set_value("");
+                        invite_error.set(None);
+                        notice.set(Some(format!(
+                            "Invitation sent to {}: Cognito emails a temporary password.",
+                            user.summary.username
+                        )));
+                        reload.emit(());
+                    }
+                    Err(error) => invite_error.set(Some(
+                        error
+                            .fields()
+                            .get("email")
+                            .map(|p| format!("Email {p}"))
+                            .unwrap_or_else(|| error.explain()),
+                    )),
+                }
+            });
+        })
+    };
+
+    // One change to a user, confirmed first, then the list and the details again.
+    let change = {
+        let (api, selected, notice, problem, reload) = (
+            app.api.clone(),
+            selected.clone(),
+            notice.clone(),
+            problem.clone(),
+            reload.clone(),
+        );
+        move |username: String, question: String, done: String, action: UserAction| {
+            let (api, selected, notice, problem, reload) = (
+                api.clone(),
+                selected.clone(),
+                notice.clone(),
+                problem.clone(),
+                reload.clone(),
+            );
+            Callback::from(move |_: MouseEvent| {
+                if !confirmed(&question) {
+                    return;
+                }
+                let (api, selected, notice, problem, reload, username, done, action) = (
+                    api.clone(),
+                    selected.clone(),
+                    notice.clone(),
+                    problem.clone(),
+                    reload.clone(),
+                    username.clone(),
+                    done.clone(),
+                    action.clone(),
+                );
+                wasm_bindgen_futures::spawn_local(async move {
+                    let outcome = match &action {
+                        UserAction::Group(member) => {
+                            admin::set_group(&api, &username, "admin", *member).await
+                        }
+                        UserAction::Post(name) => admin::act(&api, &username, name).await,
+                        UserAction::Delete => admin::delete(&api, &username).await,
+                    };
+                    match outcome {
+                        Ok(()) => {
+                            problem.set(None);
+                            notice.set(Some(done));
+                            selected.set(match action {
+                                UserAction::Delete => None,
+                                _ => admin::user(&api, &username).await.ok(),
+                            });
+                            reload.emit(());
+                        }
+                        Err(error) => problem.set(Some(error.explain())),
+                    }
+                });
+            })
+        }
+    };
+
+    let manage = {
+        let (api, selected, problem) = (app.api.clone(), selected.clone(), problem.clone());
+        move |username: String| {
+            let (api, selected, problem) = (api.clone(), selected.clone(), problem.clone());
+            Callback::from(move |_: MouseEvent| {
+                let (api, selected, problem, username) = (
+                    api.clone(),
+                    selected.clone(),
+                    problem.clone(),
+                    username.clone(),
+                );
+                wasm_bindgen_futures::spawn_local(async move {
+                    match admin::user(&api, &username).await {
+                        Ok(user) => selected.set(Some(user)),
+                        Err(error) => problem.set(Some(error.explain())),
+                    }
+                });
+            })
+        }
+    };
+
+    let table = match &*page {
+        None => html! { <Spinner label="Loading users…" /> },
+        Some(Err(error)) => {
+            html! { <ErrorBanner message={error.explain()} retry={reload.clone()} /> }
+        }
+        Some(Ok(listed)) if listed.users.is_empty() => {
+            html! { <p class="muted">{ "No users match." }</p> }
+        }
+        Some(Ok(listed)) => html! {
+            <div class="table-wrap">
+                <table class="stats users">
+                    <caption class="visually-hidden">{ "Users of the pool" }</caption>
+                    <thead><tr>
+                        <th scope="col">{ "User" }</th><th scope="col">{ "Status" }</th>
+                        <th scope="col">{ "Enabled" }</th><th scope="col">{ "Created" }</th>
+                        <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th>
+                    </tr></thead>
+                    <tbody>
+                        { for listed.users.iter().map(|u| html! {
+                            <tr>
+                                <td>{ &u.username }</td>
+                                <td>{ &u.status }</td>
+                                <td>{ if u.enabled { "yes" } else { "no" } }</td>
+                                <td>{ u.created.get(..10).unwrap_or(&u.created) }</td>
+                                <td><button class="button secondary" type="button"
+                                    aria-label={format!("Manage {}", u.username)}
+                                    onclick={manage(u.username.clone())}>{ "Manage" }</button></td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        },
+    };
+
+    let paging = {
+        let next = match &*page {
+            Some(Ok(listed)) => listed.next_page.clone(),
+            _ => None,
+        };
+        let on_previous = {
+            let position = position.clone();
+            Callback::from(move |_: MouseEvent| {
+                let mut earlier = position.earlier.clone();
+                let page = earlier.pop().flatten();
+                position.set(Position {
+                    search: position.search.clone(),
+                    page,
+                    earlier,
+                });
+            })
+        };
+        let on_next = {
+            let (position, next) = (position.clone(), next.clone());
+            Callback::from(move |_: MouseEvent| {
+                let mut earlier = position.earlier.clone();
+                earlier.push(position.page.clone());
+                position.set(Position {
+                    search: position.search.clone(),
+                    page: next.clone(),
+                    earlier,
+                });
+            })
+        };
+        html! {
+            <div class="toolbar">
+                <button class="button secondary" type="button" disabled={position.earlier.is_empty()}
+                    onclick={on_previous}>{ "Previous" }</button>
+                <button class="button secondary" type="button" disabled={next.is_none()}
+                    onclick={on_next}>{ "Next" }</button>
+            </div>
+        }
+    };
+
+    let details = selected.as_ref().map(|user| {
+        let name = user.summary.username.clone();
+        let is_member = user.groups.iter().any(|g| g == "admin");
+        let toggle_admin = if is_member {
+            change(name.clone(), format!("Remove {name} from the admin group?"), format!("{name} is no longer an admin."), UserAction::Group(false))
+        } else {
+            change(name.clone(), format!("Make {name} an admin?"), format!("{name} is now an admin."), UserAction::Group(true))
+        };
+        let toggle_enabled = if user.summary.enabled {
+            change(name.clone(), format!("Disable {name}? Their sessions end."), format!("{name} is disabled."), UserAction::Post("disable"))
+        } else {
+            change(name.clone(), format!("Enable {name}?"), format!("{name} is enabled."), UserAction::Post("enable"))
+        };
+        html! {
+            <section class="card user-details" aria-label={format!("Managing {name}")}>
+                <h2>{ &name }</h2>
+                <dl class="facts">
+                    <dt>{ "Status" }</dt><dd>{ &user.summary.status }</dd>
+                    <dt>{ "Enabled" }</dt><dd>{ if user.summary.enabled { "yes" } else { "no" } }</dd>
+                    <dt>{ "Groups" }</dt><dd>{ if user.groups.is_empty() { "none".to_owned() } else { user.groups.join(", ") } }</dd>
+                    <dt>{ "Email verified" }</dt><dd>{ if user.email_verified { "yes" } else { "no" } }</dd>
+                </dl>
+                <div class="actions">
+                    <button class="button" type="button" onclick={toggle_admin}>
+                        { if is_member { "Remove from admins" } else { "Make admin" } }
+                    </button>
+                    <button class="button" type="button" onclick={toggle_enabled}>
+                        { if user.summary.enabled { "Disable" } else { "Enable" } }
+                    </button>
+                    <button class="button" type="button"
+                        onclick={change(name.clone(), format!("Sign {name} out on every device?"), format!("{name} is signed out everywhere."), UserAction::Post("signout"))}>
+                        { "Sign out everywhere" }
+                    </button>
+                    <button class="button danger" type="button"
+                        onclick={change(name.clone(), format!("Delete {name}? This cannot be undone."), format!("{name} was deleted."), UserAction::Delete)}>
+                        { "Delete" }
+                    </button>
+                </div>
+            </section>
+        }
+    });
+
+    html! {
+        <section class="page">
+            <h1>{ "Users" }</h1>
+            { for notice.as_ref().map(|n| html! { <p class="notice" role="status">{ n }</p> }) }
+            { for problem.as_ref().map(|p| html! { <ErrorBanner message={p.clone()} /> }) }
+            <form class="toolbar" role="search" onsubmit={on_search}>
+                <label for="user-search">{ "Search by email" }</label>
+                <input id="user-search" type="search" ref={search_ref} value={position.search.clone()} />
+                <button class="button" type="submit">{ "Search" }</button>
+            </form>
+            { table }
+            { paging }
+            { for details }
+            <form class="card invite" onsubmit={on_invite}>
+                <h2>{ "Invite a colleague" }</h2>
+                <label for="invite-email">{ "Email" }</label>
+                <input id="invite-email" type="email" ref={invite_ref} autocomplete="off"
+                    aria-invalid={invite_error.is_some().then_some("true")}
+                    aria-describedby={invite_error.is_some().then_some("invite-error")} />
+                { for invite_error.as_ref().map(|e| html! { <p id="invite-error" class="field-error">{ e }</p> }) }
+                <button class="button" type="submit">{ "Invite" }</button>
+            </form>
+        </section>
+    }
+}
+
+/// What a confirmed button does.
+#[derive(Clone)]
+enum UserAction {
+    /// Join (`true`) or leave the admin group.
+    Group(bool),
+    /// `disable`, `enable` or `signout`.
+    Post(&'static str),
+    Delete,
+}
