@@ -79,7 +79,7 @@ impl Application {
         );
         let cognito = Arc::new(settings.cognito.clone());
         let idp_timeout = settings.idp_timeout;
-        let auth = Data::new(AuthState::new(&settings, clock));
+        let auth = Data::new(AuthState::new(&settings, store.clone(), clock));
         let directory = Data::new(Directory::new(&settings.cognito, idp_timeout).await);
         let settings = Data::new(settings);
         let store_data = Data::new(store.clone());

@@ -5,15 +5,18 @@ pub mod cognito;
 pub mod jwks;
 pub mod middleware;
 pub mod refresh;
+pub mod revocation;
 pub mod validate;
 
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::store::StatsStore;
 use cognito::{IdpClient, IdpError, UserInfo};
 use jwks::JwksCache;
 use moka::future::Cache;
 use refresh::{RefreshError, RefreshGate, Refreshed};
+use revocation::RevocationList;
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,6 +37,8 @@ pub struct AuthState {
     /// userInfo answers per access token, briefly: a revocation at Cognito
     /// shows on `GET /user` within this time.
     user_info: Cache<TokenHash, Arc<Answered>>,
+    /// Sign-outs that every instance honours (kept in the database).
+    pub revocations: RevocationList,
     clock: Clock,
 }
 
@@ -44,7 +49,7 @@ struct Answered {
 }
 
 impl AuthState {
-    pub fn new(settings: &Settings, clock: Clock) -> Self {
+    pub fn new(settings: &Settings, store: StatsStore, clock: Clock) -> Self {
         let cognito = &settings.cognito;
         Self {
             validator: TokenValidator::new(
@@ -59,6 +64,7 @@ impl AuthState {
                 .max_capacity(10_000)
                 .time_to_live(USER_INFO_TTL)
                 .build(),
+            revocations: RevocationList::new(store, clock.clone()),
             clock,
         }
     }
@@ -68,7 +74,9 @@ impl AuthState {
         &self.clock
     }
 
-    pub async fn validate(
+    /// A token Cognito has just issued (code exchange, refresh): the rules,
+    /// without the revocation list (a new token is no revoked one).
+    pub async fn verify_issued(
         &self,
         access_token: &str,
         idp: &IdpClient,
@@ -76,6 +84,23 @@ impl AuthState {
         self.validator
             .validate_access_token(access_token, || idp.fetch_jwks())
             .await
+    }
+
+    /// A caller's access token: every rule, and not signed out on any instance.
+    pub async fn validate(
+        &self,
+        access_token: &str,
+        idp: &IdpClient,
+    ) -> Result<Arc<AccessClaims>, TokenError> {
+        let claims = self
+            .validator
+            .validate_access_token(access_token, || idp.fetch_jwks())
+            .await?;
+        // Signed out on any instance: refused here too.
+        match self.revocations.refusal(&claims).await {
+            Some(reason) => Err(TokenError::Invalid(reason)),
+            None => Ok(claims),
+        }
     }
 
     /// Refreshes through the single-flight gate. With `expected_sub`, the new
@@ -86,11 +111,14 @@ impl AuthState {
         idp: &IdpClient,
         expected_sub: Option<&str>,
     ) -> Result<Arc<Refreshed>, ApiError> {
+        if self.revocations.refresh_revoked(refresh_token).await {
+            return Err(ApiError::SessionExpired);
+        }
         let refreshed = self
             .refresh
             .refresh(refresh_token, || async {
                 let tokens = idp.refresh(refresh_token).await?;
-                let claims = self.validate(&tokens.access_token, idp).await?;
+                let claims = self.verify_issued(&tokens.access_token, idp).await?;
                 Ok(Refreshed::new(
                     tokens,
                     claims,
@@ -119,6 +147,10 @@ impl AuthState {
         idp: &IdpClient,
     ) -> Result<(), IdpError> {
         let access_token = user.access_token.expose_secret();
+        // Recorded for every instance first, whatever Cognito answers.
+        if let Err(e) = self.revocations.sign_out(&user.claims, refresh_token).await {
+            tracing::error!(error = %e, "cannot record the sign-out in the database");
+        }
         self.validator.revoke(access_token, user.claims.clone());
         self.user_info.invalidate(&token_hash(access_token)).await;
         let revoked = idp.revoke(refresh_token).await;

@@ -35,6 +35,9 @@ pub struct AccessClaims {
     pub exp: u64,
     #[serde(default)]
     pub iat: u64,
+    /// Shared by every access token of one sign-in (Cognito's session id).
+    #[serde(default)]
+    pub origin_jti: Option<String>,
 }
 
 impl AccessClaims {

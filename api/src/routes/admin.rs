@@ -3,7 +3,7 @@
 //! themselves; every change leaves an audit line (who, what, which user).
 
 use crate::admin::{Directory, DirectoryError};
-use crate::auth::{AdminUser as Admin, ADMIN_GROUP};
+use crate::auth::{AdminUser as Admin, AuthState, ADMIN_GROUP};
 use crate::error::ApiError;
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::HttpResponse;
@@ -31,6 +31,22 @@ impl From<DirectoryError> for ApiError {
 /// One audit line per change: who did what to whom. No secrets.
 fn audit(admin: &Admin, action: &str, username: &str) {
     tracing::info!(target: "audit", admin = %admin.0.claims.username, action, user = %username, "user administration");
+}
+
+/// After Cognito ended a user's sessions: every API instance refuses the
+/// access tokens they still hold, from their next request on.
+async fn refuse_their_tokens(auth: &AuthState, sub: Option<&str>) -> Result<(), ApiError> {
+    let Some(sub) = sub else {
+        return Ok(());
+    };
+    auth.revocations
+        .sign_out_everywhere(sub)
+        .await
+        .map_err(|e| {
+            ApiError::Internal(format!(
+                "Cognito ended the sessions, but the API could not record it: {e}"
+            ))
+        })
 }
 
 /// The acting admin may not do this to themselves.
@@ -174,10 +190,13 @@ pub async fn remove_from_group(
 pub async fn disable(
     admin: Admin,
     directory: Data<Directory>,
+    auth: Data<AuthState>,
     username: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     not_to_yourself(&admin, &username, "disable")?;
+    let sub = directory.get(&username).await?.sub;
     directory.set_enabled(&username, false).await?;
+    refuse_their_tokens(&auth, sub.as_deref()).await?;
     audit(&admin, "disable", &username);
     Ok(HttpResponse::NoContent().finish())
 }
@@ -204,7 +223,7 @@ pub async fn enable(
 #[utoipa::path(post, path = "/admin/users/{username}/signout", tag = "admin", security(("bearer" = [])),
     params(("username" = String, Path)),
     responses(
-        (status = 204, description = "Signed out everywhere: every refresh token revoked"),
+        (status = 204, description = "Signed out everywhere: every refresh token revoked, and every API instance refuses the user's access tokens"),
         (status = 403, description = "Not in the admin group", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
@@ -213,9 +232,12 @@ pub async fn enable(
 pub async fn sign_out_everywhere(
     admin: Admin,
     directory: Data<Directory>,
+    auth: Data<AuthState>,
     username: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let sub = directory.get(&username).await?.sub;
     directory.sign_out_everywhere(&username).await?;
+    refuse_their_tokens(&auth, sub.as_deref()).await?;
     audit(&admin, "sign out everywhere", &username);
     Ok(HttpResponse::NoContent().finish())
 }
@@ -233,10 +255,13 @@ pub async fn sign_out_everywhere(
 pub async fn delete(
     admin: Admin,
     directory: Data<Directory>,
+    auth: Data<AuthState>,
     username: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     not_to_yourself(&admin, &username, "delete")?;
+    let sub = directory.get(&username).await?.sub;
     directory.delete(&username).await?;
+    refuse_their_tokens(&auth, sub.as_deref()).await?;
     audit(&admin, "delete", &username);
     Ok(HttpResponse::NoContent().finish())
 }

@@ -65,7 +65,7 @@ pub async fn token(
         .map_err(refused_code)?;
     // Never hand out a token this API would refuse: it means a misconfiguration.
     let claims = auth
-        .validate(&tokens.access_token, &idp)
+        .verify_issued(&tokens.access_token, &idp)
         .await
         .map_err(|e| ApiError::from(&RefreshError::from(e)))?;
     tracing::info!(sub = %claims.sub, "signed in");

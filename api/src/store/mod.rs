@@ -1,7 +1,10 @@
 //! KPI records in SQL: SQLite by default, PostgreSQL for shared deployments,
 //! through sqlx's `Any` driver with embedded migrations per backend.
 
+mod revocations;
 mod seed;
+
+pub use revocations::Revocations;
 
 use crate::config::redact_password;
 use shared::dto::{KpiInput, KpiRecord};

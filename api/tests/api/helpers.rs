@@ -200,6 +200,19 @@ impl TestApp {
         }
     }
 
+    /// Another API instance with the same settings (the same database) and
+    /// clock, as a second Lambda instance would be.
+    pub async fn second_instance(&self) -> TestApp {
+        let settings = Settings::from_lookup(|name| self.env.get(name).cloned()).expect("settings");
+        let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
+        let app = Application::build_with_clock(settings, listener, self.clock.clone())
+            .await
+            .expect("second API starts");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        actix_web::rt::spawn(app.run_until_stopped());
+        self.for_api_at(address)
+    }
+
     /// Lets `secs` seconds pass for the API and the emulator alike.
     pub fn advance(&self, secs: u64) {
         let by = std::time::Duration::from_secs(secs);

@@ -8,5 +8,7 @@ mod database;
 mod helpers;
 mod http;
 mod logs;
+mod postgres;
 mod refresh;
+mod sessions;
 mod stats;

@@ -357,3 +357,36 @@ async fn i_an_invited_user_chooses_a_password_and_is_shut_out_when_disabled() {
     user.close().await;
     admin.close().await;
 }
+
+#[actix_web::test]
+async fn j_signing_a_user_out_everywhere_ends_their_other_browsers_session() {
+    let stack = spawn_stack().await;
+    let user = browser().await;
+    user.sign_in_at(&stack.a.ui, "/stats", USER, Page::Stats)
+        .await;
+    let admin = browser().await;
+    admin
+        .sign_in_at(&stack.a.ui, "/admin/users", ADMIN, Page::AdminUsers)
+        .await;
+    admin.js("window.confirm = () => true").await;
+    admin.fill("#user-search", USER.0).await;
+    admin.click("form[role=search] button[type=submit]").await;
+    admin
+        .click(&format!("button[aria-label='Manage {}']", USER.0))
+        .await;
+    admin
+        .click_text(".user-details button", "Sign out everywhere")
+        .await;
+    admin
+        .wait_for_text(&format!("{} is signed out everywhere.", USER.0))
+        .await;
+    // The other browser's next request: its access token is refused at once,
+    // and its hosted-UI session is gone too, so it lands on the sign-in form.
+    user.click_text(".topbar ul a", "Profile").await;
+    user.wait_for_page(&stack.idp, "/login", Page::HostedLogin)
+        .await;
+    assert_eq!(user.session().await, None, "the session was cleared");
+    user.screenshot("j-signed-out-everywhere").await;
+    user.close().await;
+    admin.close().await;
+}
