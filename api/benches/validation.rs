@@ -34,7 +34,7 @@ async fn no_jwks_host() -> Result<JwkSet, IdpError> {
 }
 
 fn validation(c: &mut Criterion) {
-    let config = EmulatorConfig::load(&EmulatorConfig::dev_config_path()).expect("dev.toml");
+    let config = EmulatorConfig::development().expect("dev.toml");
     let keys = KeyRing::load_or_generate(
         config.keys.access_key.as_deref(),
         config.keys.id_key.as_deref(),

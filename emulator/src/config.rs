@@ -268,6 +268,34 @@ impl EmulatorConfig {
     pub fn dev_config_path() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("dev.toml")
     }
+
+    /// The development pool of `emulator/dev.toml`.
+    pub fn development() -> Result<Self, ConfigError> {
+        Self::load(&Self::dev_config_path())
+    }
+
+    /// An app client by name, to change before the emulator starts.
+    pub fn client_mut(&mut self, name: &str) -> Option<&mut ClientConfig> {
+        self.clients.iter_mut().find(|c| c.name == name)
+    }
+
+    /// Builder: the client `name` serves the UI at `origin` (callback
+    /// `{origin}/signin`, sign-out `{origin}/signout`).
+    pub fn with_ui_origin(mut self, name: &str, origin: &str) -> Self {
+        if let Some(client) = self.client_mut(name) {
+            client.callback_urls = vec![format!("{origin}/signin")];
+            client.logout_urls = vec![format!("{origin}/signout")];
+        }
+        self
+    }
+
+    /// Builder: every app client rotates refresh tokens (or not).
+    pub fn with_refresh_rotation(mut self, on: bool) -> Self {
+        for client in &mut self.clients {
+            client.refresh_rotation = on;
+        }
+        self
+    }
 }
 
 #[cfg(test)]

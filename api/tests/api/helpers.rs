@@ -64,7 +64,7 @@ pub async fn spawn_stack(
         )
         .with_test_writer()
         .try_init();
-    let mut emulator = EmulatorConfig::load(&EmulatorConfig::dev_config_path()).expect("dev.toml");
+    let mut emulator = EmulatorConfig::development().expect("dev.toml");
     change_pool(&mut emulator);
     let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
     let idp = format!(

@@ -168,12 +168,7 @@ async fn another_users_refresh_token_cannot_renew_an_expired_token() {
 
 #[actix_web::test]
 async fn rotated_refresh_token_goes_back_in_the_header() {
-    let app = spawn_stack(&[], |pool| {
-        for client in &mut pool.clients {
-            client.refresh_rotation = true;
-        }
-    })
-    .await;
+    let app = spawn_stack(&[], |pool| *pool = pool.clone().with_refresh_rotation(true)).await;
     let (expired, refresh) = expired_session(&app, USER).await;
     let response = app.get_with_refresh("/stats", &expired, &refresh).await;
     assert_eq!(response.status(), StatusCode::OK);

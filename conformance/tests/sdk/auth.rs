@@ -321,3 +321,65 @@ async fn five_failed_sign_ins_lock_the_user_out() {
         "NotAuthorizedException: Password attempts exceeded"
     );
 }
+
+#[actix_web::test]
+async fn admin_respond_to_auth_challenge_completes_new_password_required() {
+    let t = Target::new().await;
+    let username = t.fresh_username();
+    t.sdk
+        .admin_create_user()
+        .user_pool_id(&t.pool_id)
+        .username(&username)
+        .temporary_password("Tempor4ry-pass!")
+        .message_action("SUPPRESS".into())
+        .send()
+        .await
+        .expect("AdminCreateUser");
+    let challenged = t
+        .sdk
+        .admin_initiate_auth()
+        .user_pool_id(&t.pool_id)
+        .client_id(&t.public_client)
+        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+        .auth_parameters("USERNAME", &username)
+        .auth_parameters("PASSWORD", "Tempor4ry-pass!")
+        .send()
+        .await
+        .expect("challenge");
+    assert_eq!(
+        challenged.challenge_name,
+        Some(ChallengeNameType::NewPasswordRequired)
+    );
+    let wrong_session = t
+        .sdk
+        .admin_respond_to_auth_challenge()
+        .user_pool_id(&t.pool_id)
+        .client_id(&t.public_client)
+        .challenge_name(ChallengeNameType::NewPasswordRequired)
+        .session("not-a-session")
+        .challenge_responses("USERNAME", &username)
+        .challenge_responses("NEW_PASSWORD", PASSWORD)
+        .send()
+        .await;
+    assert_eq!(
+        refused(wrong_session),
+        "NotAuthorizedException: Invalid session for the user."
+    );
+    let done = t
+        .sdk
+        .admin_respond_to_auth_challenge()
+        .user_pool_id(&t.pool_id)
+        .client_id(&t.public_client)
+        .challenge_name(ChallengeNameType::NewPasswordRequired)
+        .session(challenged.session.unwrap_or_default())
+        .challenge_responses("USERNAME", &username)
+        .challenge_responses("NEW_PASSWORD", PASSWORD)
+        .send()
+        .await
+        .expect("AdminRespondToAuthChallenge");
+    assert!(done
+        .authentication_result
+        .and_then(|r| r.access_token)
+        .is_some());
+    assert!(t.admin_sign_in(&username, PASSWORD).await.is_ok());
+}

@@ -92,7 +92,7 @@ impl Target {
     }
 
     async fn emulator() -> Self {
-        let config = EmulatorConfig::load(&EmulatorConfig::dev_config_path()).expect("dev.toml");
+        let config = EmulatorConfig::development().expect("dev.toml");
         let listener = TcpListener::bind("127.0.0.1:0").expect("free port");
         let endpoint = format!(
             "http://127.0.0.1:{}",

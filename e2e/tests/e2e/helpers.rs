@@ -84,16 +84,10 @@ pub async fn spawn_stack() -> Stack {
     let (ui_b_listener, ui_b) = free_listener();
     let ui_a = format!("http://localhost:{ui_a}");
     let ui_b = format!("http://localhost:{ui_b}");
-    let mut emulator = EmulatorConfig::load(&EmulatorConfig::dev_config_path()).expect("dev.toml");
-    for client in &mut emulator.clients {
-        let origin = match client.name.as_str() {
-            "app-a" => &ui_a,
-            "app-b" => &ui_b,
-            _ => continue,
-        };
-        client.callback_urls = vec![format!("{origin}/signin")];
-        client.logout_urls = vec![format!("{origin}/signout")];
-    }
+    let emulator = EmulatorConfig::development()
+        .expect("dev.toml")
+        .with_ui_origin("app-a", &ui_a)
+        .with_ui_origin("app-b", &ui_b);
     let (listener, idp_port) = free_listener();
     let idp = format!("http://localhost:{idp_port}");
     let options = Options {

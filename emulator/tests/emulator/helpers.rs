@@ -43,7 +43,7 @@ pub async fn spawn_pool_with(options: Options) -> TestPool {
 }
 
 pub fn dev_config() -> EmulatorConfig {
-    EmulatorConfig::load(&EmulatorConfig::dev_config_path()).expect("dev.toml loads")
+    EmulatorConfig::development().expect("dev.toml loads")
 }
 
 pub async fn spawn_pool_from(config: EmulatorConfig, options: Options) -> TestPool {
