@@ -4,7 +4,7 @@
 
 use super::cognito::IdpClient;
 use super::refresh::Refreshed;
-use super::validate::{AccessClaims, TokenError};
+use super::validate::{AccessClaims, TokenError, MAX_TOKEN_BYTES};
 use super::{AuthState, ADMIN_GROUP};
 use crate::error::ApiError;
 use actix_web::body::{EitherBody, MessageBody};
@@ -104,6 +104,11 @@ async fn establish(
     };
     let token = bearer_token(req)?;
     let refresh_token = header_value(req, headers::REFRESH_TOKEN);
+    if refresh_token.is_some_and(|t| t.len() > MAX_TOKEN_BYTES) {
+        return Err(ApiError::InvalidToken(
+            "x-refresh-token is longer than 8 KiB".into(),
+        ));
+    }
     match auth.validate(token, idp).await {
         // Past `exp` but inside the clock-skew leeway: renew now when we can;
         // if Cognito is down, the token still serves until the leeway ends.
@@ -167,6 +172,11 @@ fn bearer_token(req: &ServiceRequest) -> Result<&str, ApiError> {
 /// `x-access-token`, `x-id-token`, and `x-refresh-token` when Cognito rotated it.
 pub fn set_token_headers(map: &mut HeaderMap, refreshed: &Refreshed) {
     let tokens = &refreshed.tokens;
+    // RFC 6749 §5.1: responses that carry tokens are not to be cached.
+    map.insert(
+        actix_web::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
     let mut set = |name: &'static str, value: &str| {
         if let Ok(value) = HeaderValue::from_str(value) {
             map.insert(HeaderName::from_static(name), value);

@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 
 /// How many verified tokens are remembered at most.
 const VERIFIED_CAPACITY: u64 = 10_000;
+/// The longest token (bearer or refresh) accepted at all; Cognito's are ~1-4 KiB.
+pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 
 /// The access-token claims the API reads.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -38,6 +40,8 @@ pub struct AccessClaims {
     /// Shared by every access token of one sign-in (Cognito's session id).
     #[serde(default)]
     pub origin_jti: Option<String>,
+    #[serde(default)]
+    pub nbf: Option<u64>,
 }
 
 impl AccessClaims {
@@ -173,6 +177,14 @@ impl TokenValidator {
         if let Some(claims) = self.verified.get(&hash) {
             return self.check_expiry(claims);
         }
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(TokenError::Invalid("the token is longer than 8 KiB"));
+        }
+        if has_critical_parameters(token) {
+            return Err(TokenError::Invalid(
+                "the token names critical header parameters (crit) this API does not understand",
+            ));
+        }
         let header = jsonwebtoken::decode_header(token)
             .map_err(|_| TokenError::Invalid("the token is not a well-formed JWT"))?;
         if header.alg != Algorithm::RS256 {
@@ -197,6 +209,13 @@ impl TokenValidator {
             return Err(TokenError::Invalid(
                 "the token was issued to another app client",
             ));
+        }
+        let latest = self.clock.unix_secs().saturating_add(self.leeway);
+        if claims.iat > latest {
+            return Err(TokenError::Invalid("the token was issued in the future"));
+        }
+        if claims.nbf.is_some_and(|nbf| nbf > latest) {
+            return Err(TokenError::Invalid("the token is not valid yet (nbf)"));
         }
         let claims = Arc::new(claims);
         if !self.is_expired(&claims) {
@@ -234,6 +253,22 @@ impl TokenValidator {
             Ok(claims)
         }
     }
+}
+
+/// Whether the JWT's header has `crit` (RFC 7515 §4.1.11: a recipient that does
+/// not understand them must refuse the token).
+fn has_critical_parameters(token: &str) -> bool {
+    use base64::Engine;
+    token
+        .split('.')
+        .next()
+        .and_then(|segment| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(segment)
+                .ok()
+        })
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .is_some_and(|header| header.get("crit").is_some())
 }
 
 fn describe(kind: &ErrorKind) -> &'static str {

@@ -134,6 +134,9 @@ fn required_refresh_token(body: &RefreshTokenBody) -> Result<&str, ApiError> {
     if token.is_empty() {
         return Err(ApiError::field("refreshToken", "is required"));
     }
+    if token.len() > crate::auth::validate::MAX_TOKEN_BYTES {
+        return Err(ApiError::field("refreshToken", "is longer than 8 KiB"));
+    }
     Ok(token)
 }
 

@@ -8,20 +8,26 @@ pub mod user;
 
 use crate::auth::authenticate;
 use crate::error::ApiError;
-use actix_web::middleware::from_fn;
+use actix_web::http::header;
+use actix_web::middleware::{from_fn, DefaultHeaders};
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/healthz").route(web::get().to(info::health)))
         .service(web::resource("/info/server").route(web::get().to(info::server)))
         .service(web::resource("/docs").route(web::get().to(info::docs_redirect)))
-        .service(web::resource("/auth/config").route(web::get().to(auth::config)))
-        .service(web::resource("/auth/token").route(web::post().to(auth::token)))
-        .service(web::resource("/auth/refresh").route(web::post().to(auth::refresh)))
         .service(
-            web::resource("/auth/signout")
-                .wrap(from_fn(authenticate))
-                .route(web::post().to(auth::signout)),
+            web::scope("/auth")
+                // Sign-in answers carry tokens: never cached (RFC 6749 §5.1).
+                .wrap(DefaultHeaders::new().add((header::CACHE_CONTROL, "no-store")))
+                .service(web::resource("/config").route(web::get().to(auth::config)))
+                .service(web::resource("/token").route(web::post().to(auth::token)))
+                .service(web::resource("/refresh").route(web::post().to(auth::refresh)))
+                .service(
+                    web::resource("/signout")
+                        .wrap(from_fn(authenticate))
+                        .route(web::post().to(auth::signout)),
+                ),
         )
         .service(
             web::resource("/user")

@@ -2,6 +2,7 @@
 
 use crate::auth::{AdminUser, AuthenticatedUser};
 use crate::error::ApiError;
+use crate::json::UniqueKeys;
 use crate::store::{StatFilter, StatsStore, StoreError};
 use actix_web::http::header;
 use actix_web::web::{Data, Json, Path, Query};
@@ -89,9 +90,9 @@ pub async fn list(
 pub async fn create(
     admin: AdminUser,
     store: Data<StatsStore>,
-    body: Json<Value>,
+    body: Json<UniqueKeys>,
 ) -> Result<HttpResponse, ApiError> {
-    let input = parse_input(body.into_inner())?;
+    let input = parse_input(body.into_inner().0)?;
     let record = store.create(&input).await?;
     tracing::info!(id = record.id, kpi = %record.kpi, period = %record.period, "KPI record created");
     Ok(HttpResponse::Created()
@@ -113,10 +114,10 @@ pub async fn update(
     admin: AdminUser,
     store: Data<StatsStore>,
     id: Path<String>,
-    body: Json<Value>,
+    body: Json<UniqueKeys>,
 ) -> Result<Json<KpiRecord>, ApiError> {
     let id = record_id(&id)?;
-    let input = parse_input(body.into_inner())?;
+    let input = parse_input(body.into_inner().0)?;
     let record = store.update(id, &input).await?;
     tracing::info!(id, "KPI record updated");
     Ok(Json(record))

@@ -248,3 +248,70 @@ async fn unknown_kid_after_the_interval_picks_up_rotated_keys() {
     );
     assert_eq!(app.counters().await["jwks"], 2);
 }
+
+#[actix_web::test]
+async fn a_token_with_critical_header_parameters_is_refused() {
+    let app = spawn_app().await;
+    let real = app.sign_in(USER).await.access_token;
+    let pem = std::fs::read(
+        app.emulator
+            .keys
+            .access_key
+            .as_deref()
+            .expect("fixture key path"),
+    )
+    .expect("fixture key");
+    let key = EncodingKey::from_rsa_pem(&pem).expect("RSA PEM");
+    // jsonwebtoken's Header has no `crit`: sign the real header ourselves, with and without it.
+    let sign = |header: &Value| {
+        let input = format!("{}.{}", encode(header), encode(&jwt_part(&real, 1)));
+        let signature =
+            jsonwebtoken::crypto::sign(input.as_bytes(), &key, Algorithm::RS256).expect("signs");
+        format!("{input}.{signature}")
+    };
+    let plain = sign(&jwt_part(&real, 0));
+    assert_eq!(
+        app.get("/stats", Some(&plain)).await.status(),
+        StatusCode::OK,
+        "hand-signed without crit: accepted, so the signing is right"
+    );
+    let mut critical = jwt_part(&real, 0);
+    critical["crit"] = json!(["exp"]);
+    assert_refused(&app, &sign(&critical), "invalid_token").await;
+}
+
+#[actix_web::test]
+async fn a_token_issued_or_valid_only_in_the_future_is_refused() {
+    let app = spawn_app().await;
+    let real = app.sign_in(USER).await.access_token;
+    let future_iat = app.forge(&real, |c| {
+        c["iat"] = json!(c["iat"].as_u64().expect("iat") + 3600);
+    });
+    assert_refused(&app, &future_iat, "invalid_token").await;
+    let future_nbf = app.forge(&real, |c| {
+        c["nbf"] = json!(c["iat"].as_u64().expect("iat") + 3600);
+    });
+    assert_refused(&app, &future_nbf, "invalid_token").await;
+    let fine = app.forge(&real, |c| c["nbf"] = c["iat"].clone());
+    assert_eq!(
+        app.get("/stats", Some(&fine)).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[actix_web::test]
+async fn tokens_over_eight_kib_are_refused() {
+    let app = spawn_app().await;
+    let huge = format!("eyJ{}", "A".repeat(9 * 1024));
+    assert_refused(&app, &huge, "invalid_token").await;
+    let tokens = app.sign_in(USER).await;
+    let with_huge_refresh = app
+        .get_with_refresh("/stats", &tokens.access_token, &huge)
+        .await;
+    assert_unauthorized(with_huge_refresh, "invalid_token").await;
+    let explicit = app.refresh_explicitly(&huge).await;
+    assert_eq!(
+        error_code(explicit).await,
+        (StatusCode::BAD_REQUEST, "validation_failed".into())
+    );
+}

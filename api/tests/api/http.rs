@@ -186,3 +186,48 @@ async fn every_response_carries_a_request_id() {
     let response = app.get("/nope", None).await;
     assert!(response.headers().get("x-request-id").is_some());
 }
+
+#[actix_web::test]
+async fn duplicate_json_keys_are_a_bad_request_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let admin = app.sign_in(ADMIN).await.access_token;
+    let response = app
+        .request(Method::POST, "/stats", Some(&admin))
+        .header("content-type", "application/json")
+        .body(r#"{"kpi":"sales","kpi":"cost","period":"209901","value":1}"#)
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(
+        error_code(response).await,
+        (StatusCode::BAD_REQUEST, "bad_request".into())
+    );
+    let stored: Vec<serde_json::Value> = app
+        .get("/stats?year=2099", Some(&admin))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(stored.is_empty(), "{stored:?}");
+}
+
+#[actix_web::test]
+async fn sign_in_answers_and_refreshed_tokens_are_never_cached() {
+    let app = spawn_app().await;
+    let config = app.get("/auth/config", None).await;
+    assert_eq!(config.headers()["cache-control"], "no-store");
+    let refused = app.exchange("bogus", &"v".repeat(43), REDIRECT_URI).await;
+    assert_eq!(refused.headers()["cache-control"], "no-store", "errors too");
+    app.set_access_token_secs(2).await;
+    let tokens = app.sign_in(USER).await;
+    app.advance(3);
+    let refreshed = app
+        .get_with_refresh(
+            "/stats",
+            &tokens.access_token,
+            tokens.refresh_token.as_deref().expect("refresh token"),
+        )
+        .await;
+    assert!(refreshed.headers().contains_key("x-access-token"));
+    assert_eq!(refreshed.headers()["cache-control"], "no-store");
+}
