@@ -1,7 +1,9 @@
 //! Server-side refresh with single flight: concurrent requests carrying the
 //! same refresh token share one call to Cognito and get the same new tokens,
-//! which stay cached (by a hash of the refresh token) until shortly before
-//! the new access token expires.
+//! which stay cached (by a hash of the refresh token) for a short window, so
+//! tabs arriving a little later reuse them, but a signed-out or rotated-away
+//! refresh token cannot keep being served from the cache. A refresh token
+//! Cognito refused is remembered briefly, so replaying it costs no call.
 
 use super::cognito::{IdpError, TokenResponse};
 use super::validate::{token_hash, AccessClaims, TokenError, TokenHash};
@@ -13,9 +15,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const REFRESHED_CAPACITY: u64 = 10_000;
-/// A cached result is dropped this long before its access token expires
-/// (or at half its lifetime, for very short-lived tokens).
-const REUSE_MARGIN_SECS: u64 = 60;
+/// How long a result is reused: at most this (Cognito's rotation grace is at most 60 s).
+const REUSE_WINDOW_SECS: u64 = 30;
+/// How long a refused refresh token is answered without asking Cognito again.
+const REFUSED_SECS: u64 = 60;
 
 /// New tokens from one refresh, with the new access token's verified claims.
 #[derive(Debug)]
@@ -35,8 +38,9 @@ impl Refreshed {
         old_refresh_token: &str,
         now: u64,
     ) -> Self {
+        // Never past half the new token's life, and never past the window.
         let lifetime = claims.exp.saturating_sub(now);
-        let reuse_until = now + lifetime - REUSE_MARGIN_SECS.min(lifetime / 2);
+        let reuse_until = now + REUSE_WINDOW_SECS.min(lifetime / 2);
         let rotated = tokens
             .refresh_token
             .as_deref()
@@ -113,6 +117,8 @@ impl Expiry<TokenHash, Arc<Refreshed>> for UntilReuseEnds {
 /// Coalesces refreshes per refresh token.
 pub struct RefreshGate {
     results: Cache<TokenHash, Arc<Refreshed>>,
+    /// Refresh tokens Cognito refused, and until when (clock seconds).
+    refused: Cache<TokenHash, u64>,
     clock: Clock,
 }
 
@@ -124,6 +130,10 @@ impl RefreshGate {
                 .expire_after(UntilReuseEnds {
                     clock: clock.clone(),
                 })
+                .build(),
+            refused: Cache::builder()
+                .max_capacity(REFRESHED_CAPACITY)
+                .time_to_live(Duration::from_secs(REFUSED_SECS))
                 .build(),
             clock,
         }
@@ -142,7 +152,19 @@ impl RefreshGate {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Refreshed, RefreshError>>,
     {
+        if !looks_like_cognitos(refresh_token) {
+            return Err(Arc::new(RefreshError::SessionExpired));
+        }
         let key = token_hash(refresh_token);
+        let now = self.clock.unix_secs();
+        if self
+            .refused
+            .get(&key)
+            .await
+            .is_some_and(|until| now < until)
+        {
+            return Err(Arc::new(RefreshError::SessionExpired));
+        }
         if let Some(cached) = self.results.get(&key).await {
             if cached.reusable(self.clock.unix_secs()) {
                 return Ok(cached);
@@ -150,13 +172,53 @@ impl RefreshGate {
             // Held past its reuse window (the clock moved): refresh anew.
             self.results.invalidate(&key).await;
         }
-        self.results
+        let outcome = self
+            .results
             .try_get_with(key, async { refresh().await.map(Arc::new) })
-            .await
+            .await;
+        if let Err(e) = &outcome {
+            if matches!(**e, RefreshError::SessionExpired) {
+                self.refused.insert(key, now + REFUSED_SECS).await;
+            }
+        }
+        outcome
     }
 
     /// Drops a cached result (after the refresh token was revoked).
+    /// (The refused list needs no such care: a refused token stays refused.)
     pub async fn forget(&self, refresh_token: &str) {
         self.results.invalidate(&token_hash(refresh_token)).await;
+    }
+}
+
+/// Cognito's refresh tokens are JWEs: five base64url segments. Anything else
+/// is refused without a call to Cognito.
+fn looks_like_cognitos(token: &str) -> bool {
+    let segments: Vec<&str> = token.split('.').collect();
+    segments.len() == 5
+        && (100..=super::validate::MAX_TOKEN_BYTES).contains(&token.len())
+        && segments.iter().all(|s| {
+            s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_cognitos;
+
+    #[test]
+    fn only_jwe_shaped_refresh_tokens_reach_cognito() {
+        let jwe = format!(
+            "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.{}.{}.{}.{}",
+            "a".repeat(342),
+            "b".repeat(16),
+            "c".repeat(400),
+            "d".repeat(22)
+        );
+        assert!(looks_like_cognitos(&jwe));
+        assert!(!looks_like_cognitos("junk"));
+        assert!(!looks_like_cognitos(&format!("{jwe}.extra")));
+        assert!(!looks_like_cognitos(&jwe.replace('a', "a+")));
     }
 }

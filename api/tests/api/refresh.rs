@@ -266,3 +266,35 @@ async fn inside_the_leeway_a_token_serves_and_is_renewed_when_it_can_be() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(header(&response, ACCESS_TOKEN), None);
 }
+
+#[actix_web::test]
+async fn a_refused_refresh_token_is_not_sent_to_cognito_again_and_junk_never_is() {
+    let app = spawn_app().await;
+    let tokens = app.sign_in(USER).await;
+    let refresh = tokens.refresh_token.expect("refresh token");
+    let signout = app.sign_out(&tokens.access_token, &refresh).await;
+    assert_eq!(signout.status(), StatusCode::NO_CONTENT);
+    let before = app.refresh_calls().await;
+    for _ in 0..3 {
+        assert_unauthorized(app.refresh_explicitly(&refresh).await, "session_expired").await;
+    }
+    assert_unauthorized(
+        app.refresh_explicitly("not-a-cognito-token").await,
+        "session_expired",
+    )
+    .await;
+    assert_eq!(app.refresh_calls().await, before, "no call reached Cognito");
+
+    // A valid-looking token Cognito does not know: asked once, then remembered.
+    let unknown = format!(
+        "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.{}.{}.{}.{}",
+        "a".repeat(342),
+        "b".repeat(16),
+        "c".repeat(400),
+        "d".repeat(22)
+    );
+    for _ in 0..3 {
+        assert_unauthorized(app.refresh_explicitly(&unknown).await, "session_expired").await;
+    }
+    assert_eq!(app.refresh_calls().await, before + 1, "asked Cognito once");
+}
