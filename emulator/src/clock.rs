@@ -14,6 +14,15 @@ pub const MAX_ADVANCE_SECS: u64 = 10 * 366 * 24 * 60 * 60;
 #[derive(Debug, Clone, Default)]
 pub struct Clock {
     offset_secs: Arc<AtomicU64>,
+    /// A stopped clock's time (before the offset): only `advance` moves it.
+    stopped_at: Option<u64>,
+}
+
+fn system_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 impl Clock {
@@ -22,13 +31,20 @@ impl Clock {
         Self::default()
     }
 
+    /// A clock stopped at the current second: time passes only by `advance`,
+    /// for tests whose lifetimes are a second or two long.
+    pub fn stopped() -> Self {
+        Self {
+            offset_secs: Arc::default(),
+            stopped_at: Some(system_secs()),
+        }
+    }
+
     /// Seconds since the Unix epoch, as the pool sees them.
     pub fn now(&self) -> u64 {
-        let system = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        system.saturating_add(self.offset_secs())
+        self.stopped_at
+            .unwrap_or_else(system_secs)
+            .saturating_add(self.offset_secs())
     }
 
     /// How far tests have moved this clock ahead of the system's.
@@ -70,6 +86,15 @@ mod tests {
         handle.advance(Duration::from_secs(3600)).expect("in range");
         assert!(clock.now() >= before + 3600);
         assert_eq!(clock.offset_secs(), 3600);
+    }
+
+    #[test]
+    fn a_stopped_clock_moves_only_when_advanced() {
+        let clock = Clock::stopped();
+        let start = clock.now();
+        assert_eq!(clock.now(), start);
+        clock.advance(Duration::from_secs(1)).expect("in range");
+        assert_eq!(clock.now(), start + 1);
     }
 
     #[test]

@@ -100,6 +100,8 @@ impl Target {
         );
         let options = Options {
             public_url: Some(endpoint.clone()),
+            // Lockouts last a second: a stopped clock keeps that from racing real time.
+            clock: cognito_emulator::clock::Clock::stopped(),
             ..Options::for_tests()
         };
         let running = cognito_emulator::spawn(&config, &options, listener).expect("emulator");

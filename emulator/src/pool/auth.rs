@@ -2,9 +2,7 @@
 //! `PASSWORD_VERIFIER` challenge, `NEW_PASSWORD_REQUIRED`, and refresh —
 //! the same users, lockout and tokens as the hosted UI.
 
-use super::error::{
-    PoolError, BAD_CREDENTIALS, LOCKED_OUT, TEMPORARY_PASSWORD_EXPIRED, USER_DISABLED,
-};
+use super::error::{PoolError, BAD_CREDENTIALS, TEMPORARY_PASSWORD_EXPIRED, USER_DISABLED};
 use super::lockout;
 use super::model::{Challenge, Client, SignIn, User, UserStatus};
 use super::oauth::{open_grant, random_string, IssuedGrant};
@@ -182,14 +180,7 @@ impl UserPool {
             let user = state
                 .user_mut(username)
                 .ok_or(PoolError::NotAuthorized(BAD_CREDENTIALS))?;
-            if lockout::is_locked(user, now) {
-                return Err(PoolError::NotAuthorized(LOCKED_OUT));
-            }
-            if !matches {
-                lockout::record_failure(user, now);
-                return Err(PoolError::NotAuthorized(BAD_CREDENTIALS));
-            }
-            lockout::record_success(user);
+            lockout::settle(user, matches, now)?;
             check_may_sign_in(user, now)?;
             let canonical = user.username.clone();
             if user.status == UserStatus::ForceChangePassword {

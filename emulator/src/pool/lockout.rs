@@ -4,6 +4,7 @@
 //! of approximately 15 minutes." Attempts during a lockout are refused without
 //! counting; a successful sign-in resets the count.
 
+use super::error::{PoolError, BAD_CREDENTIALS, LOCKED_OUT};
 use super::model::User;
 
 /// Failures allowed before the first lockout.
@@ -22,6 +23,20 @@ pub(crate) fn record_failure(user: &mut User, now: u64) {
     if let Some(secs) = lockout_secs(user.failed_sign_ins) {
         user.locked_until = now.saturating_add(secs);
     }
+}
+
+/// Counts a checked password (or SRP proof) against `user`: refused while
+/// locked out, a failure when wrong, a reset count when right.
+pub(crate) fn settle(user: &mut User, matches: bool, now: u64) -> Result<(), PoolError> {
+    if is_locked(user, now) {
+        return Err(PoolError::NotAuthorized(LOCKED_OUT));
+    }
+    if !matches {
+        record_failure(user, now);
+        return Err(PoolError::NotAuthorized(BAD_CREDENTIALS));
+    }
+    record_success(user);
+    Ok(())
 }
 
 /// Clears the count after a successful sign-in or a password reset.

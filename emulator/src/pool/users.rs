@@ -93,14 +93,7 @@ impl UserPool {
             let user = state
                 .user_mut(&username)
                 .ok_or(PoolError::NotAuthorized(BAD_CREDENTIALS))?;
-            if lockout::is_locked(user, now) {
-                return Err(PoolError::NotAuthorized(LOCKED_OUT));
-            }
-            if !matches {
-                lockout::record_failure(user, now);
-                return Err(PoolError::NotAuthorized(BAD_CREDENTIALS));
-            }
-            lockout::record_success(user);
+            lockout::settle(user, matches, now)?;
             if !user.enabled {
                 return Err(PoolError::NotAuthorized(USER_DISABLED));
             }

@@ -204,7 +204,13 @@ async fn a_password_reset_ends_the_users_hosted_ui_sessions() {
 
 #[actix_web::test]
 async fn five_wrong_passwords_lock_the_user_out_for_a_doubling_while() {
-    let pool = spawn_pool().await;
+    // Lockouts of one and two seconds: on a stopped clock, so that no real
+    // second passing between two attempts can end one early.
+    let pool = spawn_pool_with(Options {
+        clock: cognito_emulator::clock::Clock::stopped(),
+        ..Options::for_tests()
+    })
+    .await;
     let app = pool.client("app-a");
     let try_password = |password: &'static str| {
         let pool = &pool;
