@@ -19,6 +19,12 @@ pub struct Settings {
     pub jwks_ttl: Duration,
     pub jwks_refetch_min: Duration,
     pub idp_timeout: Duration,
+    /// Calls per minute per client address that reach Cognito unauthenticated
+    /// (`/auth/token`, `/auth/refresh`, server-side refreshes).
+    pub auth_rate_per_minute: std::num::NonZeroU32,
+    /// Take the client address from `X-Forwarded-For` (its last entry, the one
+    /// the proxy added): only behind a proxy that sets it (API Gateway, CloudFront).
+    pub trust_forwarded_for: bool,
 }
 
 /// The user pool and app client, with every URL derived from them.
@@ -162,6 +168,12 @@ impl Settings {
             jwks_ttl: vars.seconds("JWKS_TTL_SECS", 3600)?,
             jwks_refetch_min: vars.seconds("JWKS_REFETCH_MIN_SECS", 30)?,
             idp_timeout: vars.seconds("IDP_TIMEOUT_SECS", 5)?,
+            auth_rate_per_minute: vars.parsed(
+                "AUTH_RATE_PER_MINUTE",
+                std::num::NonZeroU32::new(60).expect("60 is not zero"),
+                "a whole number above 0",
+            )?,
+            trust_forwarded_for: vars.parsed("TRUST_FORWARDED_FOR", false, "true or false")?,
         })
     }
 }

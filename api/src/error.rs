@@ -39,6 +39,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("the request body is larger than {JSON_LIMIT_BYTES} bytes")]
     PayloadTooLarge,
+    /// Too many calls that reach Cognito from one address; retry after this many seconds.
+    #[error("too many sign-in calls from this address; try again in {0} s")]
+    TooManyRequests(u64),
     /// The detail goes to the log only; the client learns that Cognito is unavailable.
     #[error("the identity provider is unavailable; try again shortly")]
     IdpUnavailable(String),
@@ -62,6 +65,7 @@ impl ApiError {
             Self::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            Self::TooManyRequests(_) => ErrorCode::TooManyRequests,
             Self::IdpUnavailable(_) => ErrorCode::IdpUnavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }
@@ -97,6 +101,9 @@ impl ResponseError for ApiError {
         let mut response = HttpResponse::build(self.status_code());
         if self.status_code() == StatusCode::UNAUTHORIZED {
             response.insert_header((header::WWW_AUTHENTICATE, r#"Bearer error="invalid_token""#));
+        }
+        if let Self::TooManyRequests(secs) = self {
+            response.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
         response.json(self.body())
     }

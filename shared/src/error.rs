@@ -20,6 +20,7 @@ pub enum ErrorCode {
     MethodNotAllowed,
     Conflict,
     PayloadTooLarge,
+    TooManyRequests,
     IdpUnavailable,
     Internal,
 }
@@ -38,6 +39,7 @@ impl ErrorCode {
             Self::MethodNotAllowed => 405,
             Self::Conflict => 409,
             Self::PayloadTooLarge => 413,
+            Self::TooManyRequests => 429,
             Self::IdpUnavailable => 503,
             Self::Internal => 500,
         }

@@ -120,9 +120,24 @@ async fn establish(
             }
         }
         Ok(claims) => Ok((user(claims, token), None)),
-        Err(TokenError::Expired(expired)) => renew(auth, idp, refresh_token, &expired).await,
+        Err(TokenError::Expired(expired)) => {
+            if refresh_token.is_some() {
+                admit(auth, req.request())?;
+            }
+            renew(auth, idp, refresh_token, &expired).await
+        }
         Err(other) => Err(other.into()),
     }
+}
+
+/// Counts an unauthenticated call that may reach Cognito against the caller's address.
+pub fn admit(auth: &AuthState, req: &actix_web::HttpRequest) -> Result<(), ApiError> {
+    let forwarded = req
+        .headers()
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok());
+    auth.limiter
+        .admit(auth.limiter.client_address(req.peer_addr(), forwarded))
 }
 
 /// Refreshes an expired token of `old`'s user with the request's refresh token.

@@ -3,6 +3,7 @@
 
 pub mod cognito;
 pub mod jwks;
+pub mod limit;
 pub mod middleware;
 pub mod refresh;
 pub mod revocation;
@@ -14,6 +15,7 @@ use crate::error::ApiError;
 use crate::store::StatsStore;
 use cognito::{IdpClient, IdpError, UserInfo};
 use jwks::JwksCache;
+use limit::CallLimiter;
 use moka::future::Cache;
 use refresh::{RefreshError, RefreshGate, Refreshed};
 use revocation::RevocationList;
@@ -39,6 +41,8 @@ pub struct AuthState {
     user_info: Cache<TokenHash, Arc<Answered>>,
     /// Sign-outs that every instance honours (kept in the database).
     pub revocations: RevocationList,
+    /// Unauthenticated calls that reach Cognito, per client address.
+    pub limiter: CallLimiter,
     clock: Clock,
 }
 
@@ -65,6 +69,11 @@ impl AuthState {
                 .time_to_live(USER_INFO_TTL)
                 .build(),
             revocations: RevocationList::new(store, clock.clone()),
+            limiter: CallLimiter::new(
+                settings.auth_rate_per_minute,
+                settings.trust_forwarded_for,
+                clock.clone(),
+            ),
             clock,
         }
     }

@@ -2,12 +2,13 @@
 //! (with the client secret, which only this API holds), refresh and sign-out.
 
 use crate::auth::cognito::{IdpClient, IdpError, TokenResponse};
+use crate::auth::middleware::admit;
 use crate::auth::refresh::RefreshError;
 use crate::auth::{AuthState, AuthenticatedUser};
 use crate::config::Settings;
 use crate::error::ApiError;
 use actix_web::web::{Data, Json};
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use shared::dto::{AuthConfig, RefreshTokenBody, TokenRequest, Tokens};
 use shared::ErrorBody;
 
@@ -27,15 +28,18 @@ pub async fn config(settings: Data<Settings>) -> Json<AuthConfig> {
     responses(
         (status = 200, description = "The code exchanged for tokens", body = Tokens),
         (status = 400, description = "Bad body, redirectUri not allowed, or Cognito refused the code", body = ErrorBody),
+        (status = 429, description = "Too many calls from this address (Retry-After)", body = ErrorBody),
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn token(
+    req: HttpRequest,
     settings: Data<Settings>,
     auth: Data<AuthState>,
     idp: Data<IdpClient>,
     body: Json<TokenRequest>,
 ) -> Result<Json<Tokens>, ApiError> {
+    admit(&auth, &req)?;
     let request = body.into_inner();
     let mut fields = std::collections::BTreeMap::new();
     for (name, value) in [
@@ -81,14 +85,17 @@ pub async fn token(
     responses(
         (status = 200, description = "New tokens; refreshToken only when Cognito rotated it", body = Tokens),
         (status = 401, description = "Cognito refused the refresh token (session_expired)", body = ErrorBody),
+        (status = 429, description = "Too many calls from this address (Retry-After)", body = ErrorBody),
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
 pub async fn refresh(
+    req: HttpRequest,
     auth: Data<AuthState>,
     idp: Data<IdpClient>,
     body: Json<RefreshTokenBody>,
 ) -> Result<Json<Tokens>, ApiError> {
+    admit(&auth, &req)?;
     let refresh_token = required_refresh_token(&body)?;
     let refreshed = auth.refresh(refresh_token, &idp, None).await?;
     Ok(Json(to_dto(

@@ -7,6 +7,7 @@ mod clock;
 mod database;
 mod helpers;
 mod http;
+mod limits;
 mod logs;
 mod postgres;
 mod refresh;
