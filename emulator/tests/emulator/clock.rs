@@ -54,20 +54,21 @@ async fn out_of_range_or_malformed_advances_are_invalid_request() {
 #[actix_web::test]
 async fn issued_tokens_carry_the_pools_time() {
     let pool = spawn_pool().await;
+    // The system's time before anything is issued: the tokens can only be later.
+    let before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs();
     pool.advance(86_400);
     let tokens = pool.tokens_for(pool.client("app-a"), USER).await;
     let claims = crate::tokens::payload(&tokens.access_token);
     let iat = claims["iat"].as_u64().expect("iat");
-    let system_now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_secs();
     assert!(
-        iat >= system_now + 86_400,
-        "iat {iat} is a day ahead of {system_now}"
+        iat >= before + 86_400,
+        "iat {iat} is a day ahead of {before}"
     );
     assert_eq!(claims["exp"].as_u64(), Some(iat + 3600));
-    assert!(claims["auth_time"].as_u64().expect("auth_time") >= system_now + 86_400);
+    assert!(claims["auth_time"].as_u64().expect("auth_time") >= before + 86_400);
 }
 
 #[actix_web::test]
