@@ -40,7 +40,12 @@ async fn created_user_can_sign_in_and_duplicates_conflict() {
 
 #[actix_web::test]
 async fn lifetimes_hook_sets_seconds_and_expired_access_tokens_fail_user_info() {
-    let pool = spawn_pool().await;
+    // One-second tokens: on a stopped clock, so only the advance below ends them.
+    let pool = spawn_pool_with(Options {
+        clock: cognito_emulator::clock::Clock::stopped(),
+        ..Options::for_tests()
+    })
+    .await;
     let app = pool.client("app-a");
     let set = pool
         .http
