@@ -4,9 +4,7 @@
 //! `cargo xtask bench` runs it. Tokens are signed with the emulator's fixture key;
 //! the JWKS is preloaded, so no network is involved.
 
-use api::auth::cognito::IdpError;
-use api::auth::jwks::JwksCache;
-use api::auth::validate::TokenValidator;
+use api::auth::{AccessToken, AuthConfig, IdpError, TokenValidator};
 use api::clock::Clock;
 use cognito_emulator::config::EmulatorConfig;
 use cognito_emulator::KeyRing;
@@ -42,18 +40,12 @@ fn validation(c: &mut Criterion) {
     .expect("fixture keys");
     let clock = Clock::system();
     let jwks: JwkSet = serde_json::from_value(keys.jwks(clock.unix_secs())).expect("jwks");
-    let validator = TokenValidator::new(
-        ISSUER.into(),
-        CLIENT_ID.into(),
-        Duration::from_secs(30),
-        JwksCache::new(
-            Duration::from_secs(3600),
-            Duration::from_secs(30),
-            clock.clone(),
-        ),
-        clock.clone(),
-    );
-    validator.store_keys(&jwks);
+    let config = AuthConfig {
+        leeway: Duration::from_secs(30),
+        ..AuthConfig::new(ISSUER.into(), CLIENT_ID.into())
+    };
+    let validator = TokenValidator::new(&config, clock.clone());
+    validator.seed_keys(&jwks);
     let mut serial = 0u64;
     let mut token = || {
         serial += 1;
@@ -65,22 +57,22 @@ fn validation(c: &mut Criterion) {
             "origin_jti": "o", "event_id": "e", "auth_time": now, "iat": now,
             "exp": now + 3600, "jti": serial.to_string(),
         });
-        keys.access().sign(&claims).expect("signs")
+        AccessToken::from(keys.access().sign(&claims).expect("signs"))
     };
 
     let repeated = token();
-    finish(validator.validate_access_token(&repeated, no_jwks_host)).expect("valid");
+    finish(validator.validate(&repeated, no_jwks_host)).expect("valid");
 
     let mut group = c.benchmark_group("validate_access_token");
     group.bench_function("first time (RSA verify)", |b| {
         b.iter_batched(
             &mut token,
-            |fresh| finish(validator.validate_access_token(&fresh, no_jwks_host)).expect("valid"),
+            |fresh| finish(validator.validate(&fresh, no_jwks_host)).expect("valid"),
             BatchSize::SmallInput,
         )
     });
     group.bench_function("repeated (cached)", |b| {
-        b.iter(|| finish(validator.validate_access_token(&repeated, no_jwks_host)).expect("valid"))
+        b.iter(|| finish(validator.validate(&repeated, no_jwks_host)).expect("valid"))
     });
     group.finish();
 }

@@ -45,6 +45,10 @@ pub enum ApiError {
     /// The detail goes to the log only; the client learns that Cognito is unavailable.
     #[error("the identity provider is unavailable; try again shortly")]
     IdpUnavailable(String),
+    /// Recorded on every instance of this API, but Cognito could not be told;
+    /// the detail goes to the log only.
+    #[error("signed out on this API, but Cognito could not revoke the refresh token; try again")]
+    SignedOutLocally(String),
     /// Our bug or our misconfiguration; the detail goes to the log only.
     #[error("internal error")]
     Internal(String),
@@ -66,7 +70,7 @@ impl ApiError {
             Self::Conflict(_) => ErrorCode::Conflict,
             Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
             Self::TooManyRequests(_) => ErrorCode::TooManyRequests,
-            Self::IdpUnavailable(_) => ErrorCode::IdpUnavailable,
+            Self::IdpUnavailable(_) | Self::SignedOutLocally(_) => ErrorCode::IdpUnavailable,
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
@@ -92,7 +96,7 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            Self::IdpUnavailable(detail) => {
+            Self::IdpUnavailable(detail) | Self::SignedOutLocally(detail) => {
                 tracing::warn!(%detail, "identity provider unavailable")
             }
             Self::Internal(detail) => tracing::error!(%detail, "internal error"),

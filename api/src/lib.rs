@@ -4,6 +4,8 @@
 //! `startup::Application` builds the server on a listener, so tests start the
 //! real thing on port 0.
 
+#![deny(unreachable_pub)]
+
 pub mod admin;
 pub mod auth;
 pub mod clock;

@@ -1,8 +1,7 @@
 //! Builds the application: storage, caches, routes and middleware, on a listener.
 
 use crate::admin::Directory;
-use crate::auth::cognito::IdpClient;
-use crate::auth::AuthState;
+use crate::auth::{AuthConfig, CognitoAuth, IdpClient, SessionStore};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::error::{extractors, json_error_fallback};
@@ -77,26 +76,28 @@ impl Application {
             ui_origins = ?settings.ui_origins,
             "API starting"
         );
-        let cognito = Arc::new(settings.cognito.clone());
+        let auth = CognitoAuth::new(
+            auth_config(&settings),
+            IdpClient::new(Arc::new(settings.cognito.clone()), settings.idp_timeout),
+            SessionStore::new(store.pool().clone()),
+            clock,
+        );
         let idp_timeout = settings.idp_timeout;
-        let auth = Data::new(AuthState::new(&settings, store.clone(), clock));
         let directory = Data::new(Directory::new(&settings.cognito, idp_timeout).await);
         let settings = Data::new(settings);
         let store_data = Data::new(store.clone());
         let openapi = ApiDoc::openapi();
         let server = HttpServer::new(move || {
-            // awc clients are per worker thread.
-            let idp = Data::new(IdpClient::new(cognito.clone(), idp_timeout));
+            let guard = auth.clone();
             App::new()
                 .app_data(settings.clone())
-                .app_data(auth.clone())
+                .app_data(Data::new(auth.clone()))
                 .app_data(store_data.clone())
                 .app_data(directory.clone())
-                .app_data(idp)
                 .app_data(extractors::json_config())
                 .app_data(extractors::path_config())
                 .app_data(extractors::query_config())
-                .configure(routes::configure)
+                .configure(|cfg| routes::configure(cfg, &guard))
                 .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
                 .default_service(web::to(routes::not_found))
                 // Every response, 401s included, carries CORS headers.
@@ -128,6 +129,22 @@ impl Application {
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// What the auth layer needs from the settings.
+fn auth_config(settings: &Settings) -> AuthConfig {
+    AuthConfig {
+        leeway: settings.jwt_leeway,
+        jwks_ttl: settings.jwks_ttl,
+        jwks_refetch_min: settings.jwks_refetch_min,
+        rate_per_minute: settings.auth_rate_per_minute,
+        trust_forwarded_for: settings.trust_forwarded_for,
+        idp_timeout: settings.idp_timeout,
+        ..AuthConfig::new(
+            settings.cognito.issuer.clone(),
+            settings.cognito.client_id.clone(),
+        )
     }
 }
 

@@ -1,6 +1,8 @@
 //! The back channel to Cognito (or the emulator): token, revoke, userInfo and
 //! JWKS calls over awc, each with a timeout, client authentication by HTTP Basic.
 
+use super::error::{IdpError, OAuthErrorCode};
+use super::tokens::{AccessToken, IdToken, PkceVerifier, RefreshToken};
 use crate::config::CognitoSettings;
 use awc::error::SendRequestError;
 use awc::http::StatusCode;
@@ -8,52 +10,23 @@ use jsonwebtoken::jwk::JwkSet;
 use secrecy::ExposeSecret;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Largest body we read back from Cognito.
 const RESPONSE_LIMIT_BYTES: usize = 256 * 1024;
 
-/// Why a call to Cognito failed.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum IdpError {
-    /// Unreachable, timed out, 5xx, or an answer we cannot read.
-    #[error("{0}")]
-    Unavailable(String),
-    /// Cognito answered with an OAuth error (`invalid_grant`, `invalid_client`, ...).
-    #[error("Cognito answered {status} {error}")]
-    Refused { status: u16, error: String },
-}
-
-impl IdpError {
-    pub fn is_invalid_grant(&self) -> bool {
-        matches!(self, Self::Refused { error, .. } if error == "invalid_grant")
-    }
-
-    /// Cognito refused our own credentials: a misconfiguration, not the caller's fault.
-    pub fn is_client_misconfigured(&self) -> bool {
-        matches!(self, Self::Refused { error, .. }
-            if error == "invalid_client" || error == "unauthorized_client")
-    }
-}
-
 /// What the token endpoint returns. `Debug` shows no token.
-#[derive(Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 pub struct TokenResponse {
-    pub access_token: String,
-    pub id_token: Option<String>,
-    pub refresh_token: Option<String>,
+    pub access_token: AccessToken,
+    pub id_token: Option<IdToken>,
+    pub refresh_token: Option<RefreshToken>,
     pub expires_in: u64,
     pub token_type: String,
-}
-
-impl std::fmt::Debug for TokenResponse {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenResponse")
-            .field("expires_in", &self.expires_in)
-            .field("token_type", &self.token_type)
-            .finish_non_exhaustive()
-    }
 }
 
 /// The claims of userInfo the API uses.
@@ -64,55 +37,84 @@ pub struct UserInfo {
 
 #[derive(Deserialize)]
 struct OAuthErrorBody {
-    error: String,
+    error: OAuthErrorCode,
 }
 
-/// One per worker thread: awc clients are not `Send`.
+static NEXT_CLIENT_ID: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// awc clients are not `Send`: each thread that calls Cognito gets its own, per `IdpClient`.
+    static HTTP: RefCell<HashMap<u64, awc::Client>> = RefCell::new(HashMap::new());
+}
+
+/// The back channel to one user pool and app client. Built once; shareable
+/// across threads (each thread makes its calls with its own HTTP client).
 pub struct IdpClient {
-    http: awc::Client,
+    id: u64,
+    timeout: Duration,
     cognito: Arc<CognitoSettings>,
 }
 
 impl IdpClient {
     pub fn new(cognito: Arc<CognitoSettings>, timeout: Duration) -> Self {
-        // awc's connector builds a default TLS config first; when more than one
-        // rustls provider is compiled in (the AWS SDK brings aws-lc-rs), rustls
-        // cannot pick one, so name ours for the process (a no-op if already set).
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map(|builder| {
-            builder
-                .with_root_certificates(rustls::RootCertStore {
-                    roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-                })
-                .with_no_client_auth()
-        });
-        let connector = awc::Connector::new().timeout(timeout);
-        let connector = match tls {
-            Ok(config) => connector.rustls_0_23(Arc::new(config)),
-            // ring supports the default protocol versions; plain HTTP still works if not.
-            Err(e) => {
-                tracing::error!(error = %e, "TLS set-up failed; https calls to Cognito will fail");
-                connector
-            }
-        };
-        let http = awc::Client::builder()
-            .timeout(timeout)
-            .connector(connector)
-            .disable_redirects()
-            .finish();
-        Self { http, cognito }
+        Self {
+            id: NEXT_CLIENT_ID.fetch_add(1, Ordering::Relaxed),
+            timeout,
+            cognito,
+        }
+    }
+
+    /// This thread's HTTP client for this back channel.
+    fn http(&self) -> awc::Client {
+        HTTP.with(|clients| {
+            clients
+                .borrow_mut()
+                .entry(self.id)
+                .or_insert_with(|| http_client(self.timeout))
+                .clone()
+        })
     }
 
     pub fn settings(&self) -> &CognitoSettings {
         &self.cognito
     }
+}
 
+fn http_client(timeout: Duration) -> awc::Client {
+    // awc's connector builds a default TLS config first; when more than one
+    // rustls provider is compiled in (the AWS SDK brings aws-lc-rs), rustls
+    // cannot pick one, so name ours for the process (a no-op if already set).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let tls = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map(|builder| {
+        builder
+            .with_root_certificates(rustls::RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            })
+            .with_no_client_auth()
+    });
+    let connector = awc::Connector::new().timeout(timeout);
+    let connector = match tls {
+        Ok(config) => connector.rustls_0_23(Arc::new(config)),
+        // ring supports the default protocol versions; plain HTTP still works if not.
+        Err(e) => {
+            tracing::error!(error = %e, "TLS set-up failed; https calls to Cognito will fail");
+            connector
+        }
+    };
+    awc::Client::builder()
+        .timeout(timeout)
+        .connector(connector)
+        .disable_redirects()
+        .finish()
+}
+
+impl IdpClient {
     pub async fn fetch_jwks(&self) -> Result<JwkSet, IdpError> {
-        let request = self.http.get(self.cognito.jwks_url());
+        let request = self.http().get(self.cognito.jwks_url());
         read_json(request.send().await).await
     }
 
@@ -121,24 +123,24 @@ impl IdpClient {
         &self,
         code: &str,
         redirect_uri: &str,
-        code_verifier: &str,
+        code_verifier: &PkceVerifier,
     ) -> Result<TokenResponse, IdpError> {
         self.token(&[
             ("grant_type", "authorization_code"),
             ("client_id", &self.cognito.client_id),
             ("code", code),
             ("redirect_uri", redirect_uri),
-            ("code_verifier", code_verifier),
+            ("code_verifier", code_verifier.expose()),
         ])
         .await
     }
 
     /// `refresh_token` grant.
-    pub async fn refresh(&self, refresh_token: &str) -> Result<TokenResponse, IdpError> {
+    pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<TokenResponse, IdpError> {
         self.token(&[
             ("grant_type", "refresh_token"),
             ("client_id", &self.cognito.client_id),
-            ("refresh_token", refresh_token),
+            ("refresh_token", refresh_token.expose()),
         ])
         .await
     }
@@ -149,10 +151,10 @@ impl IdpClient {
     }
 
     /// Revokes a refresh token (and the access tokens issued from it).
-    pub async fn revoke(&self, refresh_token: &str) -> Result<(), IdpError> {
+    pub async fn revoke(&self, refresh_token: &RefreshToken) -> Result<(), IdpError> {
         let request = self.authenticated(self.cognito.revoke_url());
         let form = [
-            ("token", refresh_token),
+            ("token", refresh_token.expose()),
             ("client_id", self.cognito.client_id.as_str()),
         ];
         let mut response = request.send_form(&form).await.map_err(unreachable)?;
@@ -162,16 +164,16 @@ impl IdpClient {
         Err(refusal(&mut response).await)
     }
 
-    pub async fn user_info(&self, access_token: &str) -> Result<UserInfo, IdpError> {
+    pub async fn user_info(&self, access_token: &AccessToken) -> Result<UserInfo, IdpError> {
         let request = self
-            .http
+            .http()
             .get(self.cognito.user_info_url())
-            .bearer_auth(access_token);
+            .bearer_auth(access_token.expose());
         read_json(request.send().await).await
     }
 
     fn authenticated(&self, url: String) -> awc::ClientRequest {
-        self.http.post(url).basic_auth(
+        self.http().post(url).basic_auth(
             &self.cognito.client_id,
             self.cognito.client_secret.expose_secret(),
         )
@@ -179,7 +181,7 @@ impl IdpClient {
 }
 
 /// Bodies awc hands back.
-pub trait Body:
+trait Body:
     futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>> + Unpin
 {
 }
@@ -213,16 +215,16 @@ async fn refusal<S: Body>(response: &mut awc::ClientResponse<S>) -> IdpError {
     if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS {
         return IdpError::Unavailable(format!("Cognito answered {status}"));
     }
-    let error = match response
+    let code = match response
         .json::<OAuthErrorBody>()
         .limit(RESPONSE_LIMIT_BYTES)
         .await
     {
         Ok(body) => body.error,
-        Err(_) => "unknown_error".to_owned(),
+        Err(_) => OAuthErrorCode::Other("unknown_error".to_owned()),
     };
     IdpError::Refused {
         status: status.as_u16(),
-        error,
+        code,
     }
 }

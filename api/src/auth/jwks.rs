@@ -1,7 +1,7 @@
 //! The pool's signing keys: fetched lazily, cached with a TTL, refetched for an
 //! unknown `kid` at most once per interval, and kept while the JWKS host is down.
 
-use super::cognito::IdpError;
+use super::error::{AuthError, IdpError};
 use crate::clock::Clock;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::DecodingKey;
@@ -10,15 +10,10 @@ use std::future::Future;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
-#[derive(Debug, thiserror::Error)]
-pub enum KeyError {
-    #[error("the token's kid is not one of the pool's signing keys")]
-    UnknownKid,
-    #[error("signing keys unavailable: {0}")]
-    Unavailable(IdpError),
-}
+const UNKNOWN_KID: AuthError =
+    AuthError::InvalidToken("the token is not signed by one of the pool's keys");
 
-pub struct JwksCache {
+pub(crate) struct JwksCache {
     ttl: Duration,
     refetch_min: Duration,
     clock: Clock,
@@ -58,7 +53,7 @@ impl KeySet {
 }
 
 impl JwksCache {
-    pub fn new(ttl: Duration, refetch_min: Duration, clock: Clock) -> Self {
+    pub(crate) fn new(ttl: Duration, refetch_min: Duration, clock: Clock) -> Self {
         Self {
             ttl,
             refetch_min,
@@ -74,7 +69,7 @@ impl JwksCache {
     }
 
     /// Replaces the cached keys with `set` (keys it cannot use are skipped).
-    pub fn store(&self, set: &JwkSet) {
+    pub(crate) fn store(&self, set: &JwkSet) {
         let now = self.clock.now();
         self.write().replace(set, now);
     }
@@ -84,7 +79,11 @@ impl JwksCache {
     }
 
     /// The decoding key for `kid`, fetching the JWKS with `fetch` when needed.
-    pub async fn key<F, Fut>(&self, kid: &str, fetch: F) -> Result<Arc<DecodingKey>, KeyError>
+    pub(crate) async fn key<F, Fut>(
+        &self,
+        kid: &str,
+        fetch: F,
+    ) -> Result<Arc<DecodingKey>, AuthError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<JwkSet, IdpError>>,
@@ -105,7 +104,7 @@ impl JwksCache {
                 Some(key) if fresh || throttled => return Ok(key),
                 // Stale but known: refresh unless somebody else is, then use what we have.
                 Some(key) => Some(key),
-                None if throttled => return Err(KeyError::UnknownKid),
+                None if throttled => return Err(UNKNOWN_KID),
                 None => None,
             }
         };
@@ -139,11 +138,11 @@ impl JwksCache {
     }
 }
 
-fn missing(state: &KeySet) -> KeyError {
+fn missing(state: &KeySet) -> AuthError {
     match (&state.fetched_at, &state.last_error) {
-        (Some(_), _) => KeyError::UnknownKid,
-        (None, Some(error)) => KeyError::Unavailable(error.clone()),
-        (None, None) => KeyError::Unavailable(IdpError::Unavailable(
+        (Some(_), _) => UNKNOWN_KID,
+        (None, Some(error)) => AuthError::IdpUnavailable(error.clone()),
+        (None, None) => AuthError::IdpUnavailable(IdpError::Unavailable(
             "the pool's JWKS has not been fetched yet".into(),
         )),
     }

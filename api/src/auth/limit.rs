@@ -2,8 +2,8 @@
 //! Cognito with its client secret (code exchange, refresh), so that one client
 //! cannot spend the quota for everyone. Counted on the API's clock.
 
+use super::error::AuthError;
 use crate::clock::Clock;
-use crate::error::ApiError;
 use governor::middleware::NoOpMiddleware;
 use governor::state::keyed::DashMapStateStore;
 use governor::{Quota, RateLimiter};
@@ -23,14 +23,14 @@ impl governor::clock::Clock for LimiterClock {
     }
 }
 
-pub struct CallLimiter {
+pub(crate) struct CallLimiter {
     limiter: RateLimiter<IpAddr, DashMapStateStore<IpAddr>, LimiterClock, NoOpMiddleware<Duration>>,
     clock: Clock,
     trust_forwarded_for: bool,
 }
 
 impl CallLimiter {
-    pub fn new(per_minute: NonZeroU32, trust_forwarded_for: bool, clock: Clock) -> Self {
+    pub(crate) fn new(per_minute: NonZeroU32, trust_forwarded_for: bool, clock: Clock) -> Self {
         Self {
             limiter: RateLimiter::new(
                 Quota::per_minute(per_minute),
@@ -45,7 +45,7 @@ impl CallLimiter {
     /// Who is calling: the peer, or behind a trusted proxy the last
     /// `X-Forwarded-For` entry (the one the proxy added; earlier ones are the
     /// client's own claims).
-    pub fn client_address(
+    pub(crate) fn client_address(
         &self,
         peer: Option<SocketAddr>,
         forwarded_for: Option<&str>,
@@ -62,13 +62,15 @@ impl CallLimiter {
     }
 
     /// One more call from `address`, or `429` with how long to wait.
-    pub fn admit(&self, address: Option<IpAddr>) -> Result<(), ApiError> {
+    pub(crate) fn admit(&self, address: Option<IpAddr>) -> Result<(), AuthError> {
         let Some(address) = address else {
             return Ok(());
         };
         self.limiter.check_key(&address).map_err(|not_until| {
             let wait = not_until.wait_time_from(self.clock.now());
-            ApiError::TooManyRequests(wait.as_secs().max(1))
+            AuthError::RateLimited {
+                retry_after_secs: wait.as_secs().max(1),
+            }
         })
     }
 }
@@ -98,7 +100,9 @@ mod tests {
         let me = "127.0.0.1".parse().ok();
         assert!(limiter.admit(me).is_ok());
         assert!(limiter.admit(me).is_ok());
-        assert!(matches!(limiter.admit(me), Err(ApiError::TooManyRequests(secs)) if secs >= 1));
+        assert!(
+            matches!(limiter.admit(me), Err(AuthError::RateLimited { retry_after_secs }) if retry_after_secs >= 1)
+        );
         clock.advance(Duration::from_secs(60));
         assert!(limiter.admit(me).is_ok());
     }

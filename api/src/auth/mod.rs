@@ -1,48 +1,138 @@
-//! Who the caller is: token validation, the JWKS cache, server-side refresh,
-//! the middleware that ties them together, and the back channel to Cognito.
+//! Cognito authentication for actix-web: the access-token rules of DESIGN.md,
+//! the pool's keys, server-side refresh with single flight (on this instance
+//! and, through the database, across instances), sign-outs every instance
+//! honours, and the back channel to Cognito.
+//!
+//! [`CognitoAuth`] is built once from exactly what it needs and wraps any
+//! scope or resource; handlers inside take the caller as [`AuthenticatedUser`]
+//! (or [`AdminUser`]). When the caller's access token has expired and an
+//! `x-refresh-token` came with it, the middleware refreshes it and returns the
+//! new tokens in `x-access-token`, `x-id-token` (and `x-refresh-token` when
+//! Cognito rotated it), error responses included.
+//!
+//! ```no_run
+//! use actix_web::{web, App, HttpServer};
+//! use api::auth::{AuthConfig, AuthenticatedUser, CognitoAuth, IdpClient, SessionStore};
+//! use api::clock::Clock;
+//! use api::config::CognitoSettings;
+//! use std::sync::Arc;
+//! use std::time::Duration;
+//!
+//! async fn me(user: AuthenticatedUser) -> String {
+//!     format!("hello, {}", user.claims.username)
+//! }
+//!
+//! # async fn run(cognito: CognitoSettings, pool: sqlx::AnyPool) -> std::io::Result<()> {
+//! // Once, at start-up: the pool and client, the back channel, the sessions table, the clock.
+//! let auth = CognitoAuth::new(
+//!     AuthConfig::new(cognito.issuer.clone(), cognito.client_id.clone()),
+//!     IdpClient::new(Arc::new(cognito), Duration::from_secs(5)),
+//!     SessionStore::new(pool),
+//!     Clock::system(),
+//! );
+//! HttpServer::new(move || {
+//!     App::new().service(
+//!         web::scope("/private")
+//!             .wrap(auth.clone())
+//!             .route("/me", web::get().to(me)),
+//!     )
+//! })
+//! .bind(("127.0.0.1", 8080))?
+//! .run()
+//! .await
+//! # }
+//! ```
 
-pub mod cognito;
-pub mod jwks;
-pub mod limit;
-pub mod middleware;
-pub mod refresh;
-pub mod revocation;
-pub mod validate;
+mod cognito;
+mod coordinate;
+mod error;
+mod flows;
+mod jwks;
+mod limit;
+mod middleware;
+mod refresh;
+mod revocation;
+mod store;
+mod tokens;
+mod validate;
+
+pub use cognito::{IdpClient, TokenResponse, UserInfo};
+pub use error::{AuthError, IdpError, OAuthErrorCode};
+pub use middleware::{AdminUser, AuthenticatedUser, CognitoAuthMiddleware};
+pub use refresh::Refreshed;
+pub use store::SessionStore;
+pub use tokens::{AccessToken, IdToken, PkceVerifier, RefreshToken, MAX_TOKEN_BYTES};
+pub use validate::{AccessClaims, Freshness, TokenValidator};
 
 use crate::clock::Clock;
-use crate::config::Settings;
-use crate::error::ApiError;
-use crate::store::StatsStore;
-use cognito::{IdpClient, IdpError, UserInfo};
-use jwks::JwksCache;
+use coordinate::SharedRefresh;
+use jsonwebtoken::jwk::JwkSet;
 use limit::CallLimiter;
 use moka::future::Cache;
-use refresh::{RefreshError, RefreshGate, Refreshed};
+use refresh::RefreshGate;
 use revocation::RevocationList;
-use secrecy::ExposeSecret;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
-use validate::{token_hash, AccessClaims, TokenError, TokenHash, TokenValidator};
-
-pub use middleware::{authenticate, AdminUser, AuthenticatedUser};
-
-/// How long a userInfo answer is reused for the same access token.
-const USER_INFO_TTL: Duration = Duration::from_secs(60);
+use tokens::TokenHash;
 
 /// The group whose members may change statistics.
 pub const ADMIN_GROUP: &str = "admin";
 
-/// Shared by every worker: the caches behind authentication.
-pub struct AuthState {
-    pub validator: TokenValidator,
-    refresh: RefreshGate,
+/// How long a userInfo answer is reused for the same access token.
+const USER_INFO_TTL: Duration = Duration::from_secs(60);
+
+/// What [`CognitoAuth`] needs to know about the pool; [`AuthConfig::new`] gives the defaults.
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// `https://cognito-idp.{region}.amazonaws.com/{pool}` (or the emulator's).
+    pub issuer: String,
+    /// The app client whose access tokens are accepted.
+    pub client_id: String,
+    /// Clock skew allowed on `exp`, `iat` and `nbf`.
+    pub leeway: Duration,
+    /// How long fetched keys are used before the JWKS is fetched again.
+    pub jwks_ttl: Duration,
+    /// The least time between two fetches for an unknown `kid`.
+    pub jwks_refetch_min: Duration,
+    /// Calls per minute per client address that reach Cognito unauthenticated.
+    pub rate_per_minute: NonZeroU32,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy that sets it).
+    pub trust_forwarded_for: bool,
+    /// The back channel's timeout (bounds how long instances wait for each other's refresh).
+    pub idp_timeout: Duration,
+}
+
+impl AuthConfig {
+    pub fn new(issuer: String, client_id: String) -> Self {
+        Self {
+            issuer,
+            client_id,
+            leeway: Duration::from_secs(60),
+            jwks_ttl: Duration::from_secs(3600),
+            jwks_refetch_min: Duration::from_secs(30),
+            rate_per_minute: NonZeroU32::new(60).unwrap_or(NonZeroU32::MIN),
+            trust_forwarded_for: false,
+            idp_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// The authentication layer: the middleware (`.wrap(auth.clone())`) and the
+/// sign-in operations the `/auth` routes call. Cheap to clone.
+#[derive(Clone)]
+pub struct CognitoAuth(Arc<Inner>);
+
+struct Inner {
+    validator: TokenValidator,
+    gate: RefreshGate,
+    shared: SharedRefresh,
     /// userInfo answers per access token, briefly: a revocation at Cognito
     /// shows on `GET /user` within this time.
     user_info: Cache<TokenHash, Arc<Answered>>,
-    /// Sign-outs that every instance honours (kept in the database).
-    pub revocations: RevocationList,
-    /// Unauthenticated calls that reach Cognito, per client address.
-    pub limiter: CallLimiter,
+    revocations: RevocationList,
+    limiter: CallLimiter,
+    idp: IdpClient,
     clock: Clock,
 }
 
@@ -52,164 +142,64 @@ struct Answered {
     at: Duration,
 }
 
-impl AuthState {
-    pub fn new(settings: &Settings, store: StatsStore, clock: Clock) -> Self {
-        let cognito = &settings.cognito;
-        Self {
-            validator: TokenValidator::new(
-                cognito.issuer.clone(),
-                cognito.client_id.clone(),
-                settings.jwt_leeway,
-                JwksCache::new(settings.jwks_ttl, settings.jwks_refetch_min, clock.clone()),
-                clock.clone(),
-            ),
-            refresh: RefreshGate::new(clock.clone()),
+impl CognitoAuth {
+    pub fn new(config: AuthConfig, idp: IdpClient, store: SessionStore, clock: Clock) -> Self {
+        Self(Arc::new(Inner {
+            validator: TokenValidator::new(&config, clock.clone()),
+            gate: RefreshGate::new(clock.clone()),
+            shared: SharedRefresh::new(store.clone(), clock.clone(), config.idp_timeout),
             user_info: Cache::builder()
                 .max_capacity(10_000)
                 .time_to_live(USER_INFO_TTL)
                 .build(),
             revocations: RevocationList::new(store, clock.clone()),
             limiter: CallLimiter::new(
-                settings.auth_rate_per_minute,
-                settings.trust_forwarded_for,
+                config.rate_per_minute,
+                config.trust_forwarded_for,
                 clock.clone(),
             ),
+            idp,
             clock,
-        }
+        }))
     }
 
     /// The clock every expiry decision reads.
     pub fn clock(&self) -> &Clock {
-        &self.clock
+        &self.0.clock
     }
 
-    /// A token Cognito has just issued (code exchange, refresh): the rules,
-    /// without the revocation list (a new token is no revoked one).
-    pub async fn verify_issued(
-        &self,
-        access_token: &str,
-        idp: &IdpClient,
-    ) -> Result<Arc<AccessClaims>, TokenError> {
-        self.validator
-            .validate_access_token(access_token, || idp.fetch_jwks())
-            .await
+    /// Where `claims` stand in their lifetime: the one place expiry is decided.
+    pub fn freshness(&self, claims: &AccessClaims) -> Freshness {
+        self.0.validator.freshness(claims)
     }
 
-    /// A caller's access token: every rule, and not signed out on any instance.
-    pub async fn validate(
-        &self,
-        access_token: &str,
-        idp: &IdpClient,
-    ) -> Result<Arc<AccessClaims>, TokenError> {
+    /// A caller's access token: every rule but expiry (see [`Self::freshness`]),
+    /// and not signed out on any instance.
+    pub async fn validate(&self, token: &AccessToken) -> Result<Arc<AccessClaims>, AuthError> {
+        let hash = token.hash();
         let claims = self
+            .0
             .validator
-            .validate_access_token(access_token, || idp.fetch_jwks())
+            .validate_hashed(token, &hash, || self.0.idp.fetch_jwks())
             .await?;
-        // Signed out on any instance: refused here too.
-        match self.revocations.refusal(&claims).await {
-            Some(reason) => Err(TokenError::Invalid(reason)),
+        // An expired token serves nothing anyway: its refresh (refused if the
+        // session was signed out) decides, so the caller learns `session_expired`.
+        if self.freshness(&claims) == Freshness::Expired {
+            return Ok(claims);
+        }
+        match self.0.revocations.refusal(&claims, &hash).await {
+            Some(reason) => Err(AuthError::InvalidToken(reason)),
             None => Ok(claims),
         }
     }
 
-    /// Refreshes through the single-flight gate. With `expected_sub`, the new
-    /// token must belong to the same user as the expired one.
-    pub async fn refresh(
-        &self,
-        refresh_token: &str,
-        idp: &IdpClient,
-        expected_sub: Option<&str>,
-    ) -> Result<Arc<Refreshed>, ApiError> {
-        if self.revocations.refresh_revoked(refresh_token).await {
-            return Err(ApiError::SessionExpired);
-        }
-        let refreshed = self
-            .refresh
-            .refresh(refresh_token, || async {
-                let tokens = idp.refresh(refresh_token).await?;
-                let claims = self.verify_issued(&tokens.access_token, idp).await?;
-                Ok(Refreshed::new(
-                    tokens,
-                    claims,
-                    refresh_token,
-                    self.clock.unix_secs(),
-                ))
-            })
-            .await
-            .map_err(|e| ApiError::from(&*e))?;
-        if expected_sub.is_some_and(|sub| sub != refreshed.claims.sub) {
-            return Err(ApiError::InvalidToken(
-                "the refresh token belongs to another user".into(),
-            ));
-        }
-        Ok(refreshed)
+    /// Seeds the key cache with `set` (benchmarks, tests).
+    pub fn seed_keys(&self, set: &JwkSet) {
+        self.0.validator.seed_keys(set);
     }
 
-    /// Signs out: this instance refuses the caller's access token from now on
-    /// (whatever Cognito answers), Cognito revokes the refresh token, and a
-    /// cached refresh result for it is dropped (after the revoke, so that a
-    /// refresh in flight cannot put it back).
-    pub async fn sign_out(
-        &self,
-        user: &AuthenticatedUser,
-        refresh_token: &str,
-        idp: &IdpClient,
-    ) -> Result<(), IdpError> {
-        let access_token = user.access_token.expose_secret();
-        // Recorded for every instance first, whatever Cognito answers.
-        if let Err(e) = self.revocations.sign_out(&user.claims, refresh_token).await {
-            tracing::error!(error = %e, "cannot record the sign-out in the database");
-        }
-        self.validator.revoke(access_token, user.claims.clone());
-        self.user_info.invalidate(&token_hash(access_token)).await;
-        let revoked = idp.revoke(refresh_token).await;
-        self.refresh.forget(refresh_token).await;
-        revoked
-    }
-
-    /// userInfo for a valid access token, asked of Cognito once per token.
-    pub async fn user_info(
-        &self,
-        access_token: &str,
-        idp: &IdpClient,
-    ) -> Result<Arc<UserInfo>, Arc<IdpError>> {
-        let key = token_hash(access_token);
-        if let Some(answered) = self.user_info.get(&key).await {
-            if self.clock.now().saturating_sub(answered.at) < USER_INFO_TTL {
-                return Ok(answered.info.clone());
-            }
-            self.user_info.invalidate(&key).await;
-        }
-        let answered = self
-            .user_info
-            .try_get_with(key, async {
-                let info = idp.user_info(access_token).await?;
-                Ok(Arc::new(Answered {
-                    info: Arc::new(info),
-                    at: self.clock.now(),
-                }))
-            })
-            .await?;
-        Ok(answered.info.clone())
-    }
-}
-
-impl From<TokenError> for ApiError {
-    fn from(e: TokenError) -> Self {
-        match e {
-            TokenError::Invalid(reason) => Self::InvalidToken(reason.into()),
-            TokenError::Expired(_) => Self::TokenExpired,
-            TokenError::KeysUnavailable(e) => Self::IdpUnavailable(e.to_string()),
-        }
-    }
-}
-
-impl From<&RefreshError> for ApiError {
-    fn from(e: &RefreshError) -> Self {
-        match e {
-            RefreshError::SessionExpired => Self::SessionExpired,
-            RefreshError::Unavailable(detail) => Self::IdpUnavailable(detail.clone()),
-            RefreshError::Internal(detail) => Self::Internal(detail.clone()),
-        }
+    /// Forgets verified tokens, so the next validation pays full price (benchmarks).
+    pub fn forget_verified(&self) {
+        self.0.validator.forget_verified();
     }
 }

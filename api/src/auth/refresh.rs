@@ -5,8 +5,10 @@
 //! refresh token cannot keep being served from the cache. A refresh token
 //! Cognito refused is remembered briefly, so replaying it costs no call.
 
-use super::cognito::{IdpError, TokenResponse};
-use super::validate::{token_hash, AccessClaims, TokenError, TokenHash};
+use super::cognito::TokenResponse;
+use super::error::AuthError;
+use super::tokens::{RefreshToken, TokenHash};
+use super::validate::AccessClaims;
 use crate::clock::Clock;
 use moka::future::Cache;
 use moka::Expiry;
@@ -16,7 +18,7 @@ use std::time::{Duration, Instant};
 
 const REFRESHED_CAPACITY: u64 = 10_000;
 /// How long a result is reused: at most this (Cognito's rotation grace is at most 60 s).
-const REUSE_WINDOW_SECS: u64 = 30;
+pub(crate) const REUSE_WINDOW_SECS: u64 = 30;
 /// How long a refused refresh token is answered without asking Cognito again.
 const REFUSED_SECS: u64 = 60;
 
@@ -32,10 +34,10 @@ pub struct Refreshed {
 }
 
 impl Refreshed {
-    pub fn new(
+    pub(crate) fn new(
         tokens: TokenResponse,
         claims: Arc<AccessClaims>,
-        old_refresh_token: &str,
+        old: &RefreshToken,
         now: u64,
     ) -> Self {
         // Never past half the new token's life, and never past the window.
@@ -43,8 +45,8 @@ impl Refreshed {
         let reuse_until = now + REUSE_WINDOW_SECS.min(lifetime / 2);
         let rotated = tokens
             .refresh_token
-            .as_deref()
-            .is_some_and(|t| t != old_refresh_token);
+            .as_ref()
+            .is_some_and(|t| t.expose() != old.expose());
         Self {
             tokens,
             claims,
@@ -55,44 +57,6 @@ impl Refreshed {
 
     fn reusable(&self, now: u64) -> bool {
         now < self.reuse_until
-    }
-}
-
-/// Why a refresh failed.
-#[derive(Debug, thiserror::Error)]
-pub enum RefreshError {
-    /// Cognito refused the refresh token (`invalid_grant`): the session is over.
-    #[error("Cognito refused the refresh token")]
-    SessionExpired,
-    #[error("{0}")]
-    Unavailable(String),
-    /// Cognito's answer or our configuration is wrong.
-    #[error("{0}")]
-    Internal(String),
-}
-
-impl From<IdpError> for RefreshError {
-    fn from(e: IdpError) -> Self {
-        match e {
-            IdpError::Unavailable(detail) => Self::Unavailable(detail),
-            e if e.is_client_misconfigured() => {
-                Self::Internal(format!("refresh refused: {e}; check the app client"))
-            }
-            // invalid_grant, invalid_request (a malformed token), ...: this refresh token is done.
-            IdpError::Refused { .. } => Self::SessionExpired,
-        }
-    }
-}
-
-/// Cognito issued an access token (on sign-in or refresh) that our rules refuse.
-impl From<TokenError> for RefreshError {
-    fn from(e: TokenError) -> Self {
-        match e {
-            TokenError::KeysUnavailable(e) => Self::Unavailable(e.to_string()),
-            other => Self::Internal(format!(
-                "Cognito issued an access token this API refuses ({other}); check COGNITO_* settings"
-            )),
-        }
     }
 }
 
@@ -114,8 +78,8 @@ impl Expiry<TokenHash, Arc<Refreshed>> for UntilReuseEnds {
     }
 }
 
-/// Coalesces refreshes per refresh token.
-pub struct RefreshGate {
+/// Coalesces refreshes per refresh token on this instance.
+pub(crate) struct RefreshGate {
     results: Cache<TokenHash, Arc<Refreshed>>,
     /// Refresh tokens Cognito refused, and until when (clock seconds).
     refused: Cache<TokenHash, u64>,
@@ -123,7 +87,7 @@ pub struct RefreshGate {
 }
 
 impl RefreshGate {
-    pub fn new(clock: Clock) -> Self {
+    pub(crate) fn new(clock: Clock) -> Self {
         Self {
             results: Cache::builder()
                 .max_capacity(REFRESHED_CAPACITY)
@@ -143,19 +107,19 @@ impl RefreshGate {
 impl RefreshGate {
     /// The refreshed tokens for `refresh_token`: a recent result, the result of
     /// a refresh already in flight, or a new one made by `refresh`.
-    pub async fn refresh<F, Fut>(
+    pub(crate) async fn refresh<F, Fut>(
         &self,
-        refresh_token: &str,
+        refresh_token: &RefreshToken,
         refresh: F,
-    ) -> Result<Arc<Refreshed>, Arc<RefreshError>>
+    ) -> Result<Arc<Refreshed>, AuthError>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = Result<Refreshed, RefreshError>>,
+        Fut: Future<Output = Result<Refreshed, AuthError>>,
     {
-        if !looks_like_cognitos(refresh_token) {
-            return Err(Arc::new(RefreshError::SessionExpired));
+        if !refresh_token.could_be_cognitos() {
+            return Err(AuthError::SessionExpired);
         }
-        let key = token_hash(refresh_token);
+        let key = refresh_token.hash();
         let now = self.clock.unix_secs();
         if self
             .refused
@@ -163,10 +127,10 @@ impl RefreshGate {
             .await
             .is_some_and(|until| now < until)
         {
-            return Err(Arc::new(RefreshError::SessionExpired));
+            return Err(AuthError::SessionExpired);
         }
         if let Some(cached) = self.results.get(&key).await {
-            if cached.reusable(self.clock.unix_secs()) {
+            if cached.reusable(now) {
                 return Ok(cached);
             }
             // Held past its reuse window (the clock moved): refresh anew.
@@ -175,50 +139,17 @@ impl RefreshGate {
         let outcome = self
             .results
             .try_get_with(key, async { refresh().await.map(Arc::new) })
-            .await;
-        if let Err(e) = &outcome {
-            if matches!(**e, RefreshError::SessionExpired) {
-                self.refused.insert(key, now + REFUSED_SECS).await;
-            }
+            .await
+            .map_err(|e| (*e).clone());
+        if let Err(AuthError::SessionExpired) = &outcome {
+            self.refused.insert(key, now + REFUSED_SECS).await;
         }
         outcome
     }
 
     /// Drops a cached result (after the refresh token was revoked).
     /// (The refused list needs no such care: a refused token stays refused.)
-    pub async fn forget(&self, refresh_token: &str) {
-        self.results.invalidate(&token_hash(refresh_token)).await;
-    }
-}
-
-/// Cognito's refresh tokens are JWEs: five base64url segments. Anything else
-/// is refused without a call to Cognito.
-fn looks_like_cognitos(token: &str) -> bool {
-    let segments: Vec<&str> = token.split('.').collect();
-    segments.len() == 5
-        && (100..=super::validate::MAX_TOKEN_BYTES).contains(&token.len())
-        && segments.iter().all(|s| {
-            s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_like_cognitos;
-
-    #[test]
-    fn only_jwe_shaped_refresh_tokens_reach_cognito() {
-        let jwe = format!(
-            "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.{}.{}.{}.{}",
-            "a".repeat(342),
-            "b".repeat(16),
-            "c".repeat(400),
-            "d".repeat(22)
-        );
-        assert!(looks_like_cognitos(&jwe));
-        assert!(!looks_like_cognitos("junk"));
-        assert!(!looks_like_cognitos(&format!("{jwe}.extra")));
-        assert!(!looks_like_cognitos(&jwe.replace('a', "a+")));
+    pub(crate) async fn forget(&self, refresh_token: &RefreshToken) {
+        self.results.invalidate(&refresh_token.hash()).await;
     }
 }

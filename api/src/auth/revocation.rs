@@ -3,9 +3,11 @@
 //! at most once a second, so every instance refuses a revoked session within
 //! a second while a request costs two in-memory lookups.
 
-use super::validate::{token_hash, AccessClaims};
+use super::error::AuthError;
+use super::store::SessionStore;
+use super::tokens::{hex, RefreshToken, TokenHash};
+use super::validate::AccessClaims;
 use crate::clock::Clock;
-use crate::store::{StatsStore, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
 use std::time::Duration;
@@ -22,11 +24,16 @@ struct Snapshot {
     sessions: HashSet<String>,
     users: HashMap<String, u64>,
     loaded_at: Option<Duration>,
+    /// Sign-outs the database did not take yet (key, until): kept across
+    /// reloads and written again on the next one, so none is lost.
+    unsaved: Vec<(String, u64)>,
 }
 
-/// This instance's view of the revocations in the database.
-pub struct RevocationList {
-    store: StatsStore,
+/// This instance's view of the revocations in the database. It holds every
+/// revocation in force (no capacity to flush), and lapsed ones leave it when
+/// the database forgets them.
+pub(crate) struct RevocationList {
+    store: SessionStore,
     clock: Clock,
     snapshot: RwLock<Snapshot>,
     loading: tokio::sync::Mutex<()>,
@@ -36,10 +43,13 @@ fn origin_key(origin_jti: &str) -> String {
     format!("o:{origin_jti}")
 }
 
-fn refresh_key(refresh_token: &str) -> String {
-    let hash = token_hash(refresh_token);
-    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-    format!("r:{hex}")
+fn refresh_key(refresh_token: &RefreshToken) -> String {
+    format!("r:{}", hex(&refresh_token.hash()))
+}
+
+/// An access token without `origin_jti` is refused by its own hash.
+fn access_key(token: &TokenHash) -> String {
+    format!("t:{}", hex(token))
 }
 
 fn secs(value: u64) -> i64 {
@@ -47,7 +57,7 @@ fn secs(value: u64) -> i64 {
 }
 
 impl RevocationList {
-    pub fn new(store: StatsStore, clock: Clock) -> Self {
+    pub(crate) fn new(store: SessionStore, clock: Clock) -> Self {
         Self {
             store,
             clock,
@@ -79,10 +89,16 @@ impl RevocationList {
         if !stale(&self.read()) {
             return;
         }
+        let unsaved = std::mem::take(&mut self.write().unsaved);
+        let still_unsaved = self.save(unsaved).await;
         match self.store.revocations(secs(self.clock.unix_secs())).await {
             Ok(loaded) => {
                 let mut snapshot = self.write();
                 snapshot.sessions = loaded.sessions.into_iter().collect();
+                snapshot
+                    .sessions
+                    .extend(still_unsaved.iter().map(|(key, _)| key.clone()));
+                snapshot.unsaved.extend(still_unsaved);
                 snapshot.users = loaded
                     .users
                     .into_iter()
@@ -90,19 +106,26 @@ impl RevocationList {
                     .collect();
                 snapshot.loaded_at = Some(now);
             }
-            Err(e) => tracing::warn!(error = %e, "cannot read revocations; using the last copy"),
+            Err(e) => {
+                self.write().unsaved.extend(still_unsaved);
+                tracing::warn!(error = %e, "cannot read revocations; using the last copy");
+            }
         }
     }
 
     /// Why this access token's session is over, if it is.
-    pub async fn refusal(&self, claims: &AccessClaims) -> Option<&'static str> {
+    pub(crate) async fn refusal(
+        &self,
+        claims: &AccessClaims,
+        token: &TokenHash,
+    ) -> Option<&'static str> {
         self.fresh().await;
         let snapshot = self.read();
-        if claims
-            .origin_jti
-            .as_deref()
-            .is_some_and(|origin| snapshot.sessions.contains(&origin_key(origin)))
-        {
+        let session = match claims.origin_jti.as_deref() {
+            Some(origin) => origin_key(origin),
+            None => access_key(token),
+        };
+        if snapshot.sessions.contains(&session) {
             return Some("the session was signed out");
         }
         if snapshot
@@ -118,37 +141,70 @@ impl RevocationList {
     }
 
     /// Whether a refresh token was signed out.
-    pub async fn refresh_revoked(&self, refresh_token: &str) -> bool {
+    pub(crate) async fn refresh_revoked(&self, refresh_token: &RefreshToken) -> bool {
         self.fresh().await;
         self.read().sessions.contains(&refresh_key(refresh_token))
     }
 
     /// Records a sign-out: the session (its access tokens) and its refresh token.
-    pub async fn sign_out(
+    pub(crate) async fn sign_out(
         &self,
         claims: &AccessClaims,
-        refresh_token: &str,
-    ) -> Result<(), StoreError> {
+        token: &TokenHash,
+        refresh_token: &RefreshToken,
+    ) -> Result<(), AuthError> {
         let now = self.clock.unix_secs();
-        let mut keys = vec![(
-            refresh_key(refresh_token),
-            now.saturating_add(REFRESH_RETENTION_SECS),
-        )];
-        if let Some(origin) = &claims.origin_jti {
-            keys.push((
+        let session = match &claims.origin_jti {
+            // Later access tokens of the session share it: keep it as long as they can live.
+            Some(origin) => (
                 origin_key(origin),
                 claims.exp.saturating_add(LONGEST_ACCESS_TOKEN_SECS),
-            ));
+            ),
+            None => (
+                access_key(token),
+                claims.exp.saturating_add(LONGEST_ACCESS_TOKEN_SECS),
+            ),
+        };
+        let keys = [
+            (
+                refresh_key(refresh_token),
+                now.saturating_add(REFRESH_RETENTION_SECS),
+            ),
+            session,
+        ];
+        // Refused here at once, whatever the database says.
+        self.write()
+            .sessions
+            .extend(keys.iter().map(|(key, _)| key.clone()));
+        let unsaved = self.save(keys.to_vec()).await;
+        if unsaved.is_empty() {
+            return Ok(());
         }
+        self.write().unsaved.extend(unsaved);
+        Err(AuthError::Store(
+            "the sign-out is refused here but not yet recorded for other instances; retrying"
+                .into(),
+        ))
+    }
+
+    /// Writes revoked session keys; returns those the database did not take.
+    async fn save(&self, keys: Vec<(String, u64)>) -> Vec<(String, u64)> {
+        let now = self.clock.unix_secs();
+        let mut failed = Vec::new();
         for (key, until) in keys {
-            self.store.revoke_session(&key, secs(until)).await?;
-            self.write().sessions.insert(key);
+            if until <= now {
+                continue;
+            }
+            if let Err(e) = self.store.revoke_session(&key, secs(until)).await {
+                tracing::warn!(error = %e, "cannot record a sign-out; will retry");
+                failed.push((key, until));
+            }
         }
-        Ok(())
+        failed
     }
 
     /// Records that every access token of `sub` issued until now is refused.
-    pub async fn sign_out_everywhere(&self, sub: &str) -> Result<(), StoreError> {
+    pub(crate) async fn sign_out_everywhere(&self, sub: &str) -> Result<(), AuthError> {
         let now = self.clock.unix_secs();
         self.store
             .revoke_user(

@@ -2,25 +2,23 @@
 //! JWKS, `iss`, `token_use == "access"`, `client_id`, and `exp` with leeway.
 //! Tokens that pass are remembered until they expire, so repeats skip the RSA verify.
 
-use super::cognito::IdpError;
-use super::jwks::{JwksCache, KeyError};
+use super::error::{AuthError, IdpError};
+use super::jwks::JwksCache;
+use super::tokens::{AccessToken, TokenHash, MAX_TOKEN_BYTES};
+use super::AuthConfig;
 use crate::clock::Clock;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, Validation};
-use moka::policy::EvictionPolicy;
 use moka::sync::Cache;
 use moka::Expiry;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How many verified tokens are remembered at most.
 const VERIFIED_CAPACITY: u64 = 10_000;
-/// The longest token (bearer or refresh) accepted at all; Cognito's are ~1-4 KiB.
-pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 
 /// The access-token claims the API reads.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -54,26 +52,19 @@ impl AccessClaims {
     }
 }
 
-/// Why a token was refused.
-#[derive(Debug, thiserror::Error)]
-pub enum TokenError {
-    #[error("{0}")]
-    Invalid(&'static str),
-    /// Valid in every way but expiry: a refresh may renew it.
-    #[error("the access token has expired")]
-    Expired(Arc<AccessClaims>),
-    /// The JWKS could not be fetched and no keys are cached.
-    #[error("{0}")]
-    KeysUnavailable(IdpError),
+/// Where a verified token stands in its lifetime, on the API's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Freshness {
+    /// Before `exp`.
+    Fresh,
+    /// Past `exp` but inside the clock-skew leeway: it still serves, and a refresh is due.
+    Due,
+    /// Past `exp + leeway`: refused unless it is refreshed.
+    Expired,
 }
 
-/// `sha256(token)`: caches key on this, never on the token itself.
-pub type TokenHash = [u8; 32];
-
-pub fn token_hash(token: &str) -> TokenHash {
-    Sha256::digest(token.as_bytes()).into()
-}
-
+/// The rules for one user pool and app client, and the tokens that passed
+/// them: validation without the middleware (and without the revocation list).
 pub struct TokenValidator {
     issuer: String,
     client_id: String,
@@ -81,8 +72,6 @@ pub struct TokenValidator {
     clock: Clock,
     keys: JwksCache,
     verified: Cache<TokenHash, Arc<AccessClaims>>,
-    /// Access tokens signed out through this API, until they would have expired.
-    revoked: Cache<TokenHash, Arc<AccessClaims>>,
 }
 
 /// A verified token stays cached until `exp + leeway` (a bound for the cache:
@@ -108,48 +97,27 @@ impl Expiry<TokenHash, Arc<AccessClaims>> for UntilExpiry {
 }
 
 impl TokenValidator {
-    pub fn new(
-        issuer: String,
-        client_id: String,
-        leeway: Duration,
-        keys: JwksCache,
-        clock: Clock,
-    ) -> Self {
-        let leeway = leeway.as_secs();
-        let until_expiry = || UntilExpiry {
-            leeway,
-            clock: clock.clone(),
-        };
+    pub fn new(config: &AuthConfig, clock: Clock) -> Self {
+        let leeway = config.leeway.as_secs();
         Self {
-            issuer,
-            client_id,
+            issuer: config.issuer.clone(),
+            client_id: config.client_id.clone(),
             leeway,
-            keys,
+            keys: JwksCache::new(config.jwks_ttl, config.jwks_refetch_min, clock.clone()),
             verified: Cache::builder()
                 .max_capacity(VERIFIED_CAPACITY)
-                .expire_after(until_expiry())
-                .build(),
-            // LRU: a newly revoked token must always be admitted.
-            revoked: Cache::builder()
-                .max_capacity(VERIFIED_CAPACITY)
-                .eviction_policy(EvictionPolicy::lru())
-                .expire_after(until_expiry())
+                .expire_after(UntilExpiry {
+                    leeway,
+                    clock: clock.clone(),
+                })
                 .build(),
             clock,
         }
     }
 
     /// Seeds the key cache (benchmarks, tests).
-    pub fn store_keys(&self, set: &JwkSet) {
+    pub fn seed_keys(&self, set: &JwkSet) {
         self.keys.store(set);
-    }
-
-    /// Refuses `token` from now on (it was signed out). A JWT stays valid by its
-    /// signature until `exp`; this instance at least stops accepting it.
-    pub fn revoke(&self, token: &str, claims: Arc<AccessClaims>) {
-        let hash = token_hash(token);
-        self.verified.invalidate(&hash);
-        self.revoked.insert(hash, claims);
     }
 
     /// Forgets remembered tokens (benchmarks measure the first-time cost with it).
@@ -157,71 +125,79 @@ impl TokenValidator {
         self.verified.invalidate_all();
     }
 
-    /// Applies every rule to `token`; `fetch_jwks` is called only when the keys need it.
-    pub async fn validate_access_token<F, Fut>(
+    /// Applies every rule but expiry to `token` ([`Self::freshness`] decides
+    /// that); `fetch_jwks` is called only when the keys need it.
+    pub async fn validate<F, Fut>(
         &self,
-        token: &str,
+        token: &AccessToken,
         fetch_jwks: F,
-    ) -> Result<Arc<AccessClaims>, TokenError>
+    ) -> Result<Arc<AccessClaims>, AuthError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<JwkSet, IdpError>>,
     {
-        let hash = token_hash(token);
-        // Until it expires (on the clock), a signed-out token is refused as such.
-        if let Some(revoked) = self.revoked.get(&hash) {
-            if !self.is_expired(&revoked) {
-                return Err(TokenError::Invalid("the access token was signed out"));
-            }
+        self.validate_hashed(token, &token.hash(), fetch_jwks).await
+    }
+
+    /// [`Self::validate`] with the token's hash already known.
+    pub(crate) async fn validate_hashed<F, Fut>(
+        &self,
+        token: &AccessToken,
+        hash: &TokenHash,
+        fetch_jwks: F,
+    ) -> Result<Arc<AccessClaims>, AuthError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<JwkSet, IdpError>>,
+    {
+        if let Some(claims) = self.verified.get(hash) {
+            return Ok(claims);
         }
-        if let Some(claims) = self.verified.get(&hash) {
-            return self.check_expiry(claims);
-        }
+        let token = token.expose();
         if token.len() > MAX_TOKEN_BYTES {
-            return Err(TokenError::Invalid("the token is longer than 8 KiB"));
+            return Err(AuthError::InvalidToken("the token is longer than 8 KiB"));
         }
         if has_critical_parameters(token) {
-            return Err(TokenError::Invalid(
+            return Err(AuthError::InvalidToken(
                 "the token names critical header parameters (crit) this API does not understand",
             ));
         }
         let header = jsonwebtoken::decode_header(token)
-            .map_err(|_| TokenError::Invalid("the token is not a well-formed JWT"))?;
+            .map_err(|_| AuthError::InvalidToken("the token is not a well-formed JWT"))?;
         if header.alg != Algorithm::RS256 {
-            return Err(TokenError::Invalid("the token is not signed with RS256"));
+            return Err(AuthError::InvalidToken(
+                "the token is not signed with RS256",
+            ));
         }
         let kid = header
             .kid
-            .ok_or(TokenError::Invalid("the token header has no kid"))?;
-        let key = self.keys.key(&kid, fetch_jwks).await.map_err(|e| match e {
-            KeyError::UnknownKid => {
-                TokenError::Invalid("the token is not signed by one of the pool's keys")
-            }
-            KeyError::Unavailable(e) => TokenError::KeysUnavailable(e),
-        })?;
+            .ok_or(AuthError::InvalidToken("the token header has no kid"))?;
+        let key = self.keys.key(&kid, fetch_jwks).await?;
         let claims = jsonwebtoken::decode::<AccessClaims>(token, &key, &self.rules())
-            .map_err(|e| TokenError::Invalid(describe(e.kind())))?
+            .map_err(|e| AuthError::InvalidToken(describe(e.kind())))?
             .claims;
         if claims.token_use != "access" {
-            return Err(TokenError::Invalid("the token is not an access token"));
+            return Err(AuthError::InvalidToken("the token is not an access token"));
         }
         if claims.client_id != self.client_id {
-            return Err(TokenError::Invalid(
+            return Err(AuthError::InvalidToken(
                 "the token was issued to another app client",
             ));
         }
         let latest = self.clock.unix_secs().saturating_add(self.leeway);
         if claims.iat > latest {
-            return Err(TokenError::Invalid("the token was issued in the future"));
+            return Err(AuthError::InvalidToken(
+                "the token was issued in the future",
+            ));
         }
         if claims.nbf.is_some_and(|nbf| nbf > latest) {
-            return Err(TokenError::Invalid("the token is not valid yet (nbf)"));
+            return Err(AuthError::InvalidToken("the token is not valid yet (nbf)"));
         }
         let claims = Arc::new(claims);
-        if !self.is_expired(&claims) {
-            self.verified.insert(hash, claims.clone());
+        if self.freshness(&claims) != Freshness::Expired {
+            self.verified.insert(*hash, claims.clone());
         }
-        self.check_expiry(claims)
+        Ok(claims)
     }
 
     fn rules(&self) -> Validation {
@@ -236,21 +212,16 @@ impl TokenValidator {
         rules
     }
 
-    /// Past `exp + leeway` on the API's clock: the one place expiry is decided.
-    pub fn is_expired(&self, claims: &AccessClaims) -> bool {
-        self.clock.unix_secs() > claims.exp.saturating_add(self.leeway)
-    }
-
-    /// Past `exp` itself, though maybe still inside the leeway: a refresh is due.
-    pub fn is_past_exp(&self, claims: &AccessClaims) -> bool {
-        self.clock.unix_secs() > claims.exp
-    }
-
-    fn check_expiry(&self, claims: Arc<AccessClaims>) -> Result<Arc<AccessClaims>, TokenError> {
-        if self.is_expired(&claims) {
-            Err(TokenError::Expired(claims))
+    /// The one place expiry is decided: against `exp`, with the clock-skew
+    /// leeway, on the API's clock.
+    pub fn freshness(&self, claims: &AccessClaims) -> Freshness {
+        let now = self.clock.unix_secs();
+        if now <= claims.exp {
+            Freshness::Fresh
+        } else if now <= claims.exp.saturating_add(self.leeway) {
+            Freshness::Due
         } else {
-            Ok(claims)
+            Freshness::Expired
         }
     }
 }

@@ -3,7 +3,7 @@
 //! themselves; every change leaves an audit line (who, what, which user).
 
 use crate::admin::{Directory, DirectoryError};
-use crate::auth::{AdminUser as Admin, AuthState, ADMIN_GROUP};
+use crate::auth::{AdminUser as Admin, CognitoAuth, ADMIN_GROUP};
 use crate::error::ApiError;
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::HttpResponse;
@@ -35,18 +35,15 @@ fn audit(admin: &Admin, action: &str, username: &str) {
 
 /// After Cognito ended a user's sessions: every API instance refuses the
 /// access tokens they still hold, from their next request on.
-async fn refuse_their_tokens(auth: &AuthState, sub: Option<&str>) -> Result<(), ApiError> {
+async fn refuse_their_tokens(auth: &CognitoAuth, sub: Option<&str>) -> Result<(), ApiError> {
     let Some(sub) = sub else {
         return Ok(());
     };
-    auth.revocations
-        .sign_out_everywhere(sub)
-        .await
-        .map_err(|e| {
-            ApiError::Internal(format!(
-                "Cognito ended the sessions, but the API could not record it: {e}"
-            ))
-        })
+    auth.sign_out_everywhere(sub).await.map_err(|e| {
+        ApiError::Internal(format!(
+            "Cognito ended the sessions, but the API could not record it: {e}"
+        ))
+    })
 }
 
 /// The acting admin may not do this to themselves.
@@ -190,7 +187,7 @@ pub async fn remove_from_group(
 pub async fn disable(
     admin: Admin,
     directory: Data<Directory>,
-    auth: Data<AuthState>,
+    auth: Data<CognitoAuth>,
     username: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     not_to_yourself(&admin, &username, "disable")?;
@@ -232,7 +229,7 @@ pub async fn enable(
 pub async fn sign_out_everywhere(
     admin: Admin,
     directory: Data<Directory>,
-    auth: Data<AuthState>,
+    auth: Data<CognitoAuth>,
     username: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let sub = directory.get(&username).await?.sub;
@@ -255,7 +252,7 @@ pub async fn sign_out_everywhere(
 pub async fn delete(
     admin: Admin,
     directory: Data<Directory>,
-    auth: Data<AuthState>,
+    auth: Data<CognitoAuth>,
     username: Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     not_to_yourself(&admin, &username, "delete")?;

@@ -6,13 +6,14 @@ pub mod info;
 pub mod stats;
 pub mod user;
 
-use crate::auth::authenticate;
+use crate::auth::CognitoAuth;
 use crate::error::ApiError;
 use actix_web::http::header;
-use actix_web::middleware::{from_fn, DefaultHeaders};
+use actix_web::middleware::DefaultHeaders;
 use actix_web::web;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+/// Every route; the protected ones wrapped in `auth`.
+pub fn configure(cfg: &mut web::ServiceConfig, auth: &CognitoAuth) {
     cfg.service(web::resource("/healthz").route(web::get().to(info::health)))
         .service(web::resource("/info/server").route(web::get().to(info::server)))
         .service(web::resource("/docs").route(web::get().to(info::docs_redirect)))
@@ -25,30 +26,30 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(web::resource("/refresh").route(web::post().to(auth::refresh)))
                 .service(
                     web::resource("/signout")
-                        .wrap(from_fn(authenticate))
+                        .wrap(auth.clone())
                         .route(web::post().to(auth::signout)),
                 ),
         )
         .service(
             web::resource("/user")
-                .wrap(from_fn(authenticate))
+                .wrap(auth.clone())
                 .route(web::get().to(user::profile)),
         )
         .service(
             web::resource("/stats")
-                .wrap(from_fn(authenticate))
+                .wrap(auth.clone())
                 .route(web::get().to(stats::list))
                 .route(web::post().to(stats::create)),
         )
         .service(
             web::resource("/stats/{id}")
-                .wrap(from_fn(authenticate))
+                .wrap(auth.clone())
                 .route(web::put().to(stats::update))
                 .route(web::delete().to(stats::remove)),
         )
         .service(
             web::scope("/admin/users")
-                .wrap(from_fn(authenticate))
+                .wrap(auth.clone())
                 .route("", web::get().to(admin::list))
                 .route("", web::post().to(admin::invite))
                 .route("/{username}", web::get().to(admin::get))

@@ -1,10 +1,7 @@
 //! KPI records in SQL: SQLite by default, PostgreSQL for shared deployments,
 //! through sqlx's `Any` driver with embedded migrations per backend.
 
-mod revocations;
 mod seed;
-
-pub use revocations::Revocations;
 
 use crate::config::redact_password;
 use shared::dto::{KpiInput, KpiRecord};
@@ -208,6 +205,11 @@ impl StatsStore {
             return Err(StoreError::NotFound(id));
         }
         Ok(())
+    }
+
+    /// The connection pool (the auth layer's session records share the database).
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
     }
 
     /// Closes the pool's connections (tests, shutdown).

@@ -4,14 +4,14 @@
 use std::f64::consts::PI;
 use std::ops::RangeInclusive;
 
-pub struct SeedRecord {
+pub(crate) struct SeedRecord {
     pub kpi: &'static str,
     pub period: String,
     pub value: f64,
 }
 
 /// Deterministic values, so a chart of seeded data always looks the same.
-pub fn records(years: RangeInclusive<i32>) -> Vec<SeedRecord> {
+pub(crate) fn records(years: RangeInclusive<i32>) -> Vec<SeedRecord> {
     let first_year = *years.start();
     let mut records = Vec::new();
     for year in years {
