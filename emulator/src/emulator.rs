@@ -40,6 +40,8 @@ pub enum Fault {
 pub enum FaultTarget {
     Jwks,
     Token,
+    /// `POST /oauth2/revoke`.
+    Revoke,
     /// The JSON API (`POST /`).
     Api,
 }

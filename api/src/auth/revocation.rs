@@ -217,3 +217,58 @@ impl RevocationList {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StatsStore;
+
+    fn claims(origin: &str) -> AccessClaims {
+        AccessClaims {
+            sub: "sub".into(),
+            iss: "iss".into(),
+            client_id: "client".into(),
+            token_use: "access".into(),
+            username: "user".into(),
+            scope: String::new(),
+            groups: Vec::new(),
+            exp: u64::MAX / 4,
+            iat: 0,
+            origin_jti: Some(origin.into()),
+            nbf: None,
+        }
+    }
+
+    #[actix_web::test]
+    async fn no_volume_of_sign_outs_flushes_an_earlier_one() {
+        let file = std::env::temp_dir().join(format!("revocations-{}.db", uuid::Uuid::new_v4()));
+        let url = format!("sqlite://{}?mode=rwc", file.display());
+        let store = StatsStore::connect(&url).await.expect("database");
+        let clock = Clock::system();
+        let list = RevocationList::new(SessionStore::new(store.pool().clone()), clock.clone());
+        let first = claims("first-session");
+        let refresh = RefreshToken::from("refresh".to_owned());
+        list.sign_out(&first, &[0; 32], &refresh)
+            .await
+            .expect("recorded");
+        // Fifty thousand later sign-outs, as other instances would record them.
+        sqlx::query(
+            "INSERT INTO revoked_sessions (key, expires_at) \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) \
+             SELECT 'o:later-' || i, 4000000000 FROM n",
+        )
+        .execute(store.pool())
+        .await
+        .expect("bulk sign-outs");
+        clock.advance(RELOAD_EVERY);
+        assert_eq!(
+            list.refusal(&first, &[0; 32]).await,
+            Some("the session was signed out")
+        );
+        assert!(list.refusal(&claims("later-49999"), &[0; 32]).await.is_some());
+        assert!(list.refusal(&claims("never-signed-out"), &[0; 32]).await.is_none());
+        assert!(list.refresh_revoked(&refresh).await);
+        store.close().await;
+        let _ = std::fs::remove_file(file);
+    }
+}

@@ -185,6 +185,28 @@ async fn sign_out_revokes_the_refresh_token_and_its_access_tokens() {
 }
 
 #[actix_web::test]
+async fn a_sign_out_while_cognito_is_down_still_ends_the_session_here_and_says_so() {
+    let app = spawn_app().await;
+    let tokens = app.sign_in(USER).await;
+    let refresh_token = tokens.refresh_token.expect("refresh token");
+    app.fault("revoke", serde_json::json!({"status": 503})).await;
+    let response = app.sign_out(&tokens.access_token, &refresh_token).await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: serde_json::Value = response.json().await.expect("JSON error");
+    assert_eq!(body["error"], "idp_unavailable");
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("signed out") && message.contains("could not revoke"),
+        "{message}"
+    );
+    // Recorded anyway: this API refuses the session's tokens.
+    let stats = app.get("/stats", Some(&tokens.access_token)).await;
+    assert_unauthorized(stats, "invalid_token").await;
+    let refresh = app.refresh_explicitly(&refresh_token).await;
+    assert_unauthorized(refresh, "session_expired").await;
+}
+
+#[actix_web::test]
 async fn user_refuses_an_access_token_cognito_revoked() {
     let app = spawn_app().await;
     let tokens = app.sign_in(USER).await;

@@ -81,3 +81,57 @@ async fn signing_a_user_out_everywhere_reaches_every_instance() {
         StatusCode::OK
     );
 }
+
+fn header(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// With rotation, Cognito honours an old refresh token once. Two instances
+/// (two tabs on two Lambdas) refreshing the same one at the same moment must
+/// share that one answer instead of one of them ending the session.
+#[actix_web::test]
+async fn two_instances_refreshing_one_rotating_token_at_once_keep_the_session() {
+    let database = Postgres::start();
+    let url = database.url();
+    let a = spawn_stack(&[("DATABASE_URL", url.as_str())], |pool| {
+        *pool = pool.clone().with_refresh_rotation(true)
+    })
+    .await;
+    let b = a.second_instance().await;
+    a.set_access_token_secs(2).await;
+    let tokens = a.sign_in(USER).await;
+    let refresh = tokens.refresh_token.clone().expect("refresh token");
+    a.advance(3);
+    let before = a.refresh_calls().await;
+
+    let responses = futures_util::future::join_all((0..8).map(|i| {
+        let instance = if i % 2 == 0 { &a } else { &b };
+        instance.get_with_refresh("/stats", &tokens.access_token, &refresh)
+    }))
+    .await;
+    let mut answers = Vec::new();
+    for response in &responses {
+        assert_eq!(response.status(), StatusCode::OK, "every tab keeps its session");
+        answers.push((
+            header(response, shared::headers::ACCESS_TOKEN).expect("x-access-token"),
+            header(response, shared::headers::REFRESH_TOKEN).expect("x-refresh-token"),
+        ));
+    }
+    answers.dedup();
+    assert_eq!(answers.len(), 1, "one refresh, one answer for every request");
+    assert_eq!(a.refresh_calls().await - before, 1, "Cognito asked once");
+    let (access, rotated) = answers.remove(0);
+    assert_ne!(rotated, refresh);
+
+    // The rotated token carries the session on, on either instance.
+    a.advance(3);
+    let next = b.get_with_refresh("/stats", &access, &rotated).await;
+    assert_eq!(next.status(), StatusCode::OK);
+    // Past the reuse window, the old refresh token yields nothing.
+    a.advance(31);
+    assert_unauthorized(a.refresh_explicitly(&refresh).await, "session_expired").await;
+}

@@ -170,6 +170,7 @@ async fn revoke(
     emulator: web::Data<Emulator>,
 ) -> Result<HttpResponse, OAuthError> {
     emulator.counters().revoke += 1;
+    apply_fault(&emulator, FaultTarget::Revoke).await?;
     let form = read_form(&req, payload).await?;
     let (pool, client) = authenticate_client(&emulator, &req, &form, StatusCode::UNAUTHORIZED)?;
     let token = form
