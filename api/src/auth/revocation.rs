@@ -265,8 +265,14 @@ mod tests {
             list.refusal(&first, &[0; 32]).await,
             Some("the session was signed out")
         );
-        assert!(list.refusal(&claims("later-49999"), &[0; 32]).await.is_some());
-        assert!(list.refusal(&claims("never-signed-out"), &[0; 32]).await.is_none());
+        assert!(list
+            .refusal(&claims("later-49999"), &[0; 32])
+            .await
+            .is_some());
+        assert!(list
+            .refusal(&claims("never-signed-out"), &[0; 32])
+            .await
+            .is_none());
         assert!(list.refresh_revoked(&refresh).await);
         store.close().await;
         let _ = std::fs::remove_file(file);

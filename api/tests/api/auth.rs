@@ -189,7 +189,8 @@ async fn a_sign_out_while_cognito_is_down_still_ends_the_session_here_and_says_s
     let app = spawn_app().await;
     let tokens = app.sign_in(USER).await;
     let refresh_token = tokens.refresh_token.expect("refresh token");
-    app.fault("revoke", serde_json::json!({"status": 503})).await;
+    app.fault("revoke", serde_json::json!({"status": 503}))
+        .await;
     let response = app.sign_out(&tokens.access_token, &refresh_token).await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
     let body: serde_json::Value = response.json().await.expect("JSON error");

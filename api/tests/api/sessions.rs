@@ -115,14 +115,22 @@ async fn two_instances_refreshing_one_rotating_token_at_once_keep_the_session() 
     .await;
     let mut answers = Vec::new();
     for response in &responses {
-        assert_eq!(response.status(), StatusCode::OK, "every tab keeps its session");
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "every tab keeps its session"
+        );
         answers.push((
             header(response, shared::headers::ACCESS_TOKEN).expect("x-access-token"),
             header(response, shared::headers::REFRESH_TOKEN).expect("x-refresh-token"),
         ));
     }
     answers.dedup();
-    assert_eq!(answers.len(), 1, "one refresh, one answer for every request");
+    assert_eq!(
+        answers.len(),
+        1,
+        "one refresh, one answer for every request"
+    );
     assert_eq!(a.refresh_calls().await - before, 1, "Cognito asked once");
     let (access, rotated) = answers.remove(0);
     assert_ne!(rotated, refresh);
