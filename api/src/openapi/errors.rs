@@ -218,3 +218,120 @@ fn from_json<T: serde::de::DeserializeOwned>(value: Value) -> T {
         Err(e) => panic!("not an OpenAPI fragment: {e}: {value}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::openapi::ApiDoc;
+    use serde_json::Value;
+    use utoipa::OpenApi;
+
+    /// Every operation of the served document, as JSON: (method, path, operation).
+    fn operations() -> Vec<(String, String, Value)> {
+        let document = serde_json::to_value(ApiDoc::openapi()).expect("serialisable");
+        let mut found = Vec::new();
+        for (path, item) in document["paths"].as_object().expect("paths") {
+            for (method, operation) in item.as_object().expect("path item") {
+                found.push((method.clone(), path.clone(), operation.clone()));
+            }
+        }
+        found
+    }
+
+    fn statuses(operation: &Value) -> Vec<u16> {
+        operation["responses"]
+            .as_object()
+            .expect("responses")
+            .keys()
+            .map(|s| s.parse().expect("numeric status"))
+            .collect()
+    }
+
+    #[test]
+    fn every_operation_documents_the_errors_its_layers_give() {
+        let operations = operations();
+        assert_eq!(operations.len(), 20, "every route is in the document");
+        for (method, path, operation) in &operations {
+            let documented = statuses(operation);
+            let mut expected = vec![];
+            if operation.get("security").is_some() {
+                expected.extend([401, 429, 503]);
+            }
+            if operation.get("requestBody").is_some() {
+                expected.extend([400, 413]);
+            }
+            if path.contains('{') {
+                expected.extend([400, 404]);
+            }
+            if path.starts_with("/admin/") || (method != "get" && path.starts_with("/stats")) {
+                expected.push(403);
+            }
+            for status in expected {
+                assert!(
+                    documented.contains(&status),
+                    "{method} {path} does not document {status}: {documented:?}"
+                );
+            }
+            assert!(
+                !documented.contains(&500),
+                "a 500 is a bug, never a contract"
+            );
+        }
+    }
+
+    #[test]
+    fn every_error_response_is_the_error_shape_with_the_codes_of_its_status() {
+        let document = serde_json::to_value(ApiDoc::openapi()).expect("serialisable");
+        for (method, path, operation) in operations() {
+            for (status, response) in operation["responses"].as_object().expect("responses") {
+                assert!(
+                    response["headers"].get("x-request-id").is_some(),
+                    "{method} {path} {status}: x-request-id"
+                );
+                if !status.starts_with('4') && !status.starts_with('5') {
+                    continue;
+                }
+                let reference = response["content"]["application/json"]["schema"]["$ref"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{method} {path} {status}: no JSON error schema"));
+                let name = reference.trim_start_matches("#/components/schemas/");
+                assert_eq!(name, format!("Error{status}"), "{method} {path}");
+                let codes = &document["components"]["schemas"][name]["allOf"][1]["properties"]
+                    ["error"]["enum"];
+                let codes: Vec<&str> = codes
+                    .as_array()
+                    .expect("codes")
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect();
+                assert!(!codes.is_empty(), "{name}");
+                for code in codes {
+                    let code: shared::ErrorCode =
+                        serde_json::from_value(Value::String(code.into())).expect("a code");
+                    assert_eq!(code.status().to_string(), *status, "{code:?} in {name}");
+                }
+            }
+            if status_has(&operation, "401") {
+                assert!(
+                    operation["responses"]["401"]["headers"]
+                        .get("WWW-Authenticate")
+                        .is_some(),
+                    "{method} {path}: 401 without WWW-Authenticate"
+                );
+            }
+        }
+    }
+
+    fn status_has(operation: &Value, status: &str) -> bool {
+        operation["responses"].get(status).is_some()
+    }
+
+    #[test]
+    fn the_401_codes_are_the_three_of_design_md() {
+        let document = serde_json::to_value(ApiDoc::openapi()).expect("serialisable");
+        assert_eq!(
+            document["components"]["schemas"]["Error401"]["allOf"][1]["properties"]["error"]
+                ["enum"],
+            serde_json::json!(["invalid_token", "token_expired", "session_expired"])
+        );
+    }
+}
