@@ -65,13 +65,12 @@ pub fn ensure_schemathesis() -> Result<PathBuf, String> {
 /// result to `counts`; true when schemathesis found nothing.
 pub fn run(root: &Path, options: &Options, counts: &mut Counts) -> Result<bool, String> {
     let schemathesis = ensure_schemathesis()?;
-    let report_dir = root.join("target/fuzz");
     let mut args = vec![
         "--no-color".to_owned(),
         "--report".to_owned(),
         "junit".to_owned(),
-        "--report-dir".to_owned(),
-        report_dir.display().to_string(),
+        "--report-junit-path".to_owned(),
+        root.join("target/fuzz/junit.xml").display().to_string(),
     ];
     if let Some(seed) = options.seed {
         args.extend(["--seed".to_owned(), seed.to_string()]);
@@ -94,7 +93,7 @@ pub fn run(root: &Path, options: &Options, counts: &mut Counts) -> Result<bool, 
             .env("SCHEMATHESIS", &schemathesis)
             .env("FUZZ_CONFIG", fuzz.join("schemathesis.toml"))
             .env("SCHEMATHESIS_HOOKS", fuzz.join("hooks.py"))
-            .env("FUZZ_ARGS", args.join(" "))
+            .env("FUZZ_ARGS", args.join("\n"))
             // The API's and the emulator's request lines would bury the
             // fuzzer's report; warnings and errors (a 500's cause) still show.
             .env("RUST_LOG", "warn")

@@ -3,7 +3,7 @@
 //! 500. `cargo xtask test` (and `cargo xtask fuzz`) install schemathesis and
 //! run this test with `--ignored`, naming the binary in `SCHEMATHESIS`, its
 //! settings in `FUZZ_CONFIG` (xtask/fuzz/schemathesis.toml), the hooks file in
-//! `SCHEMATHESIS_HOOKS` and further options in `FUZZ_ARGS`.
+//! `SCHEMATHESIS_HOOKS` and further options in `FUZZ_ARGS` (one a line).
 //!
 //! The stack is a throwaway: an in-process emulator and an API on a new
 //! SQLite file. The fuzzer may create, change and delete KPI records and
@@ -55,7 +55,9 @@ async fn schemathesis_finds_only_documented_responses() {
         .expect("SCHEMATHESIS names the schemathesis binary (cargo xtask fuzz sets it)");
     let args: Vec<String> = std::env::var("FUZZ_ARGS")
         .unwrap_or_default()
-        .split_whitespace()
+        .lines()
+        .map(str::trim)
+        .filter(|arg| !arg.is_empty())
         .map(str::to_owned)
         .collect();
     // The fuzzer's unauthenticated calls all come from one address: with the
