@@ -1,6 +1,9 @@
 //! The OpenAPI document served at `/openapi.json` (and by Swagger UI at `/docs/`).
 
+mod errors;
+
 use crate::routes;
+use errors::ErrorResponses;
 use shared::admin::{AdminUser, AdminUserPage, AdminUserSummary, InviteRequest};
 use shared::dto::{
     AuthConfig, Health, KpiInput, KpiRecord, RefreshTokenBody, ServerInfo, TokenRequest, Tokens,
@@ -46,7 +49,7 @@ use utoipa::{Modify, OpenApi};
         KpiInput, UserProfile, ServerInfo, Health, AdminUser, AdminUserSummary, AdminUserPage,
         InviteRequest
     )),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &ErrorResponses),
     tags(
         (name = "auth", description = "Sign-in, refresh and sign-out"),
         (name = "stats", description = "KPI records; changes need the admin group"),

@@ -45,5 +45,7 @@ pub struct AdminUserPage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InviteRequest {
+    /// `local@domain.tld`, at most 254 characters (trimmed, lower-cased).
+    #[cfg_attr(feature = "openapi", schema(format = Email))]
     pub email: String,
 }

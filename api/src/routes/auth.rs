@@ -74,6 +74,7 @@ pub async fn token(
 #[utoipa::path(post, path = "/auth/refresh", tag = "auth", request_body = RefreshTokenBody,
     responses(
         (status = 200, description = "New tokens; refreshToken only when Cognito rotated it", body = Tokens),
+        (status = 400, description = "refreshToken missing, blank or longer than 8 KiB (validation_failed)", body = ErrorBody),
         (status = 401, description = "Cognito refused the refresh token (session_expired)", body = ErrorBody),
         (status = 429, description = "Too many calls from this address (Retry-After)", body = ErrorBody),
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
@@ -99,6 +100,7 @@ pub async fn refresh(
     security(("bearer" = [])),
     responses(
         (status = 204, description = "The refresh token is revoked at Cognito"),
+        (status = 400, description = "refreshToken missing, blank or longer than 8 KiB (validation_failed), or Cognito refused to revoke it (bad_request)", body = ErrorBody),
         (status = 401, description = "No valid access token", body = ErrorBody),
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]

@@ -48,25 +48,30 @@ pub fn configure(cfg: &mut web::ServiceConfig, auth: &CognitoAuth) {
                 .route(web::delete().to(stats::remove)),
         )
         .service(
+            // One resource per path, so that a method the path lacks is a 405
+            // (with `Allow`), as on every other path, not a 404.
             web::scope("/admin/users")
                 .wrap(auth.clone())
-                .route("", web::get().to(admin::list))
-                .route("", web::post().to(admin::invite))
-                .route("/{username}", web::get().to(admin::get))
-                .route("/{username}", web::delete().to(admin::delete))
-                .route("/{username}/disable", web::post().to(admin::disable))
-                .route("/{username}/enable", web::post().to(admin::enable))
-                .route(
-                    "/{username}/signout",
-                    web::post().to(admin::sign_out_everywhere),
+                .service(
+                    web::resource("")
+                        .route(web::get().to(admin::list))
+                        .route(web::post().to(admin::invite)),
                 )
-                .route(
-                    "/{username}/groups/{group}",
-                    web::put().to(admin::add_to_group),
+                .service(
+                    web::resource("/{username}")
+                        .route(web::get().to(admin::get))
+                        .route(web::delete().to(admin::delete)),
                 )
-                .route(
-                    "/{username}/groups/{group}",
-                    web::delete().to(admin::remove_from_group),
+                .service(web::resource("/{username}/disable").route(web::post().to(admin::disable)))
+                .service(web::resource("/{username}/enable").route(web::post().to(admin::enable)))
+                .service(
+                    web::resource("/{username}/signout")
+                        .route(web::post().to(admin::sign_out_everywhere)),
+                )
+                .service(
+                    web::resource("/{username}/groups/{group}")
+                        .route(web::put().to(admin::add_to_group))
+                        .route(web::delete().to(admin::remove_from_group)),
                 ),
         );
 }

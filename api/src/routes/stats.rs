@@ -81,7 +81,8 @@ pub async fn list(
 
 #[utoipa::path(post, path = "/stats", tag = "stats", request_body = KpiInput, security(("bearer" = [])),
     responses(
-        (status = 201, description = "Created", body = KpiRecord),
+        (status = 201, description = "Created", body = KpiRecord,
+            headers(("Location" = String, description = "/stats/{id}"))),
         (status = 400, description = "Invalid fields", body = ErrorBody),
         (status = 403, description = "Not in the admin group", body = ErrorBody),
         (status = 409, description = "A record for this kpi and period exists", body = ErrorBody),

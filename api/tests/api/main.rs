@@ -5,6 +5,7 @@ mod attacks;
 mod auth;
 mod clock;
 mod database;
+mod fuzz;
 mod helpers;
 mod http;
 mod limits;
