@@ -1,0 +1,93 @@
+//! Several windows of one browser (tabs sharing localStorage, each with its
+//! own sessionStorage), faults at the emulator, and what a page's layout does.
+
+use crate::helpers::{Browser, Stack};
+use cognito_emulator::{Fault, FaultTarget};
+use fantoccini::wd::WindowHandle;
+use serde_json::Value;
+
+impl Browser {
+    /// The window commands go to now.
+    pub async fn current_window(&self) -> WindowHandle {
+        self.client.window().await.expect("the current window")
+    }
+
+    /// Opens another window of this browser (same profile, so the same
+    /// localStorage) on `url`, and makes it current.
+    pub async fn open_window(&self, url: &str) -> WindowHandle {
+        let opened = self.client.new_window(false).await.expect("a new window");
+        self.switch_to(&opened.handle).await;
+        self.goto(url).await;
+        opened.handle
+    }
+
+    /// Sends the next commands to `window`.
+    pub async fn switch_to(&self, window: &WindowHandle) {
+        self.client
+            .switch_to_window(window.clone())
+            .await
+            .expect("switch windows");
+    }
+
+    /// Counts, in this window, the API calls made from now on and those that
+    /// carried the refresh token (`window.__calls`, `window.__refreshes`).
+    pub async fn count_api_calls(&self) {
+        self.js(
+            "if (!window.__counting) { window.__counting = true; window.__calls = 0; \
+             window.__refreshes = 0; const fetch = window.fetch; \
+             window.fetch = function (request, init) { window.__calls += 1; \
+             if (request instanceof Request && request.headers.has('x-refresh-token')) \
+             { window.__refreshes += 1; } return fetch.call(window, request, init); }; }",
+        )
+        .await;
+    }
+
+    /// (API calls, of which carried the refresh token) since [`Self::count_api_calls`].
+    pub async fn api_calls(&self) -> (u64, u64) {
+        let counts = self
+            .js("return [window.__calls || 0, window.__refreshes || 0]")
+            .await;
+        (
+            counts[0].as_u64().unwrap_or(0),
+            counts[1].as_u64().unwrap_or(0),
+        )
+    }
+
+    /// The stored refresh token.
+    pub async fn refresh_token(&self) -> String {
+        self.session().await.expect("a stored session")["refreshToken"]
+            .as_str()
+            .expect("a refresh token")
+            .to_owned()
+    }
+
+    /// Whether the page itself scrolls sideways, and the controls a person
+    /// cannot reach (outside the page's width, or of no size).
+    pub async fn layout_problems(&self) -> Value {
+        self.js(
+            "const root = document.documentElement; \
+             const width = root.clientWidth; \
+             const controls = [...document.querySelectorAll('a[href], button, input, select, textarea')]; \
+             const unreachable = controls.filter(e => { \
+               const r = e.getBoundingClientRect(); \
+               const hidden = getComputedStyle(e).visibility === 'hidden' || e.type === 'hidden'; \
+               return !hidden && (r.width < 1 || r.height < 1 || r.left < -1 || r.right > width + 1); \
+             }).map(e => e.outerHTML.slice(0, 120)); \
+             return { scrollWidth: root.scrollWidth, clientWidth: width, \
+                      controls: controls.length, unreachable };",
+        )
+        .await
+    }
+}
+
+impl Stack {
+    /// Emulator fault: its token endpoint answers `status` until cleared.
+    pub fn fail_token_endpoint(&self, status: u16) {
+        self.idp_admin
+            .set_fault(FaultTarget::Token, Fault::Status(status));
+    }
+
+    pub fn clear_faults(&self) {
+        self.idp_admin.clear_faults();
+    }
+}
