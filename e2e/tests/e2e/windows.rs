@@ -31,15 +31,28 @@ impl Browser {
 
     /// Counts, in this window, the API calls made from now on and those that
     /// carried the refresh token (`window.__calls`, `window.__refreshes`).
+    /// While [`Self::hold_refreshes`] is on, a call carrying the refresh token
+    /// leaves the page only at [`Self::release_refreshes`].
     pub async fn count_api_calls(&self) {
         self.js(
             "if (!window.__counting) { window.__counting = true; window.__calls = 0; \
              window.__refreshes = 0; const fetch = window.fetch; \
              window.fetch = function (request, init) { window.__calls += 1; \
-             if (request instanceof Request && request.headers.has('x-refresh-token')) \
-             { window.__refreshes += 1; } return fetch.call(window, request, init); }; }",
+               const refresh = request instanceof Request && request.headers.has('x-refresh-token'); \
+               if (refresh) { window.__refreshes += 1; } \
+               const go = () => fetch.call(window, request, init); \
+               return refresh && window.__hold ? window.__hold.then(go) : go(); }; }",
         )
         .await;
+    }
+
+    pub async fn hold_refreshes(&self) {
+        self.js("window.__hold = new Promise(r => window.__release = r)")
+            .await;
+    }
+
+    pub async fn release_refreshes(&self) {
+        self.js("window.__release(); window.__hold = null").await;
     }
 
     /// (API calls, of which carried the refresh token) since [`Self::count_api_calls`].

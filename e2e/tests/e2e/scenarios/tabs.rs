@@ -158,24 +158,38 @@ async fn q_under_refresh_rotation_two_tabs_expiring_together_keep_the_session() 
     let refreshes = stack.refresh_calls().await;
 
     stack.advance(HOURS_LATER);
-    // Both tabs call the API at once with the same expired token.
-    browser.click_text(".topbar ul a", "Statistics").await;
+    // Both tabs call the API with the same expired token; the first tab's
+    // refresh is held in the page until the second tab has either sent its
+    // own (no lock) or queued behind the first's lock.
     browser.switch_to(&first).await;
+    browser.hold_refreshes().await;
     browser.click_text(".topbar ul a", "Profile").await;
+    browser
+        .wait_for_js("the first tab's refresh", "return window.__refreshes === 1")
+        .await;
+    browser.switch_to(&second).await;
+    browser.click_text(".topbar ul a", "Statistics").await;
+    browser
+        .wait_for_js(
+            "the second tab to refresh or wait for the lock",
+            "return navigator.locks.query().then(s => s.pending.length > 0 \
+             || window.__refreshes > 0)",
+        )
+        .await;
+    assert_eq!(
+        browser.api_calls().await.1,
+        0,
+        "the second tab waits for the first tab's refresh instead of sending the same refresh token"
+    );
+    browser.switch_to(&first).await;
+    browser.release_refreshes().await;
     browser
         .wait_for_page(&stack.a.ui, "/user", Page::Profile)
         .await;
-    let (_, first_refreshes) = browser.api_calls().await;
     browser.switch_to(&second).await;
     browser
         .wait_for_page(&stack.a.ui, "/stats", Page::Stats)
         .await;
-    let (_, second_refreshes) = browser.api_calls().await;
-    assert_eq!(
-        first_refreshes + second_refreshes,
-        1,
-        "one tab refreshed, the other waited for it and used its token"
-    );
     assert_eq!(
         stack.refresh_calls().await,
         refreshes + 1,
