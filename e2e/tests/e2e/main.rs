@@ -3,5 +3,6 @@
 
 mod axe;
 mod helpers;
+mod keyboard;
 mod scenarios;
 mod windows;

@@ -75,16 +75,26 @@ impl Browser {
     }
 
     /// Whether the page itself scrolls sideways, and the controls a person
-    /// cannot reach (outside the page's width, or of no size).
+    /// cannot reach: of no size, or outside the page's width and not inside a
+    /// box of their own that scrolls sideways (a wide table's wrapper).
     pub async fn layout_problems(&self) -> Value {
         self.js(
-            "const root = document.documentElement; \
-             const width = root.clientWidth; \
-             const controls = [...document.querySelectorAll('a[href], button, input, select, textarea')]; \
+            "const root = document.documentElement; const width = root.clientWidth; \
+             const scroller = e => { for (let p = e.parentElement; p; p = p.parentElement) { \
+               const x = getComputedStyle(p).overflowX; \
+               if ((x === 'auto' || x === 'scroll') && p.scrollWidth > p.clientWidth) return p; } \
+               return null; }; \
+             const controls = [...document.querySelectorAll('a[href], button, input, select, textarea')] \
+               .filter(e => e.type !== 'hidden' && getComputedStyle(e).visibility !== 'hidden'); \
              const unreachable = controls.filter(e => { \
                const r = e.getBoundingClientRect(); \
-               const hidden = getComputedStyle(e).visibility === 'hidden' || e.type === 'hidden'; \
-               return !hidden && (r.width < 1 || r.height < 1 || r.left < -1 || r.right > width + 1); \
+               if (r.width < 1 || r.height < 1) return true; \
+               if (r.left >= -1 && r.right <= width + 1) return false; \
+               const box = scroller(e); \
+               if (!box) return true; \
+               const b = box.getBoundingClientRect(); \
+               return r.left - b.left + box.scrollLeft < -1 \
+                 || r.right - b.left + box.scrollLeft > box.scrollWidth + 1; \
              }).map(e => e.outerHTML.slice(0, 120)); \
              return { scrollWidth: root.scrollWidth, clientWidth: width, \
                       controls: controls.length, unreachable };",
