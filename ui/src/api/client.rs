@@ -36,6 +36,9 @@ pub enum ApiError {
     /// `session_expired`, or `invalid_token` for the token sent: the session is over.
     #[error("your session has ended; please sign in again")]
     SessionEnded,
+    /// An error status without the API's JSON (a proxy's or gateway's page, say).
+    #[error("unexpected answer from the API (HTTP {0})")]
+    Status(u16),
     #[error("unexpected answer from the API ({0})")]
     Unexpected(String),
 }
@@ -57,8 +60,8 @@ impl ApiError {
                 *status >= 500
                     || matches!(code, ErrorCode::IdpUnavailable | ErrorCode::TooManyRequests)
             }
-            Self::Unexpected(text) => text.starts_with("HTTP 5"),
-            Self::SessionEnded => false,
+            Self::Status(status) => *status >= 500 || *status == 429,
+            Self::SessionEnded | Self::Unexpected(_) => false,
         }
     }
 
@@ -79,6 +82,18 @@ impl ApiError {
             other if other.is_retryable() => {
                 format!("{other}. You are still signed in; trying again shortly.")
             }
+            other => other.to_string(),
+        }
+    }
+
+    /// What to tell someone who is not signed in (yet), in plain words.
+    pub fn explain_signed_out(&self) -> String {
+        match self {
+            Self::Api {
+                code: ErrorCode::IdpUnavailable,
+                ..
+            } => "the sign-in service is unavailable; try again in a moment".into(),
+            Self::Network(_) => "the API cannot be reached; try again in a moment".into(),
             other => other.to_string(),
         }
     }
@@ -288,6 +303,46 @@ pub async fn error_of(response: Response) -> ApiError {
             message: body.message,
             fields: body.fields,
         },
-        Err(_) => ApiError::Unexpected(format!("HTTP {status}")),
+        Err(_) => ApiError::Status(status),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: ErrorCode) -> ApiError {
+        ApiError::Api {
+            status: code.status(),
+            code,
+            message: "m".into(),
+            fields: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn network_trouble_and_5xx_are_retried_while_refusals_are_not() {
+        for error in [
+            ApiError::Network("offline".into()),
+            api(ErrorCode::IdpUnavailable),
+            api(ErrorCode::Internal),
+            api(ErrorCode::TooManyRequests),
+            ApiError::Status(502),
+        ] {
+            assert!(error.is_retryable(), "{error:?}");
+            assert!(error.explain().contains("still signed in"), "{error:?}");
+            assert!(!error.explain_signed_out().contains("signed in"), "{error:?}");
+        }
+        for error in [
+            ApiError::SessionEnded,
+            api(ErrorCode::SessionExpired),
+            api(ErrorCode::InvalidToken),
+            api(ErrorCode::Forbidden),
+            api(ErrorCode::ValidationFailed),
+            ApiError::Status(404),
+            ApiError::Unexpected("not JSON".into()),
+        ] {
+            assert!(!error.is_retryable(), "{error:?}");
+        }
     }
 }

@@ -11,23 +11,14 @@ pub enum AuthError {
     RandomRefused,
     #[error("cannot remember the sign-in: {0}")]
     Storage(#[from] StorageError),
-    #[error("cannot start sign-in: {}", .0.explain())]
+    #[error("cannot start sign-in: {}", .0.explain_signed_out())]
     CannotStart(ApiError),
     #[error(transparent)]
     Callback(#[from] CallbackError),
-    #[error("sign-in failed: {}", explain_exchange(.0))]
+    #[error("sign-in failed: {}", .0.explain_signed_out())]
     Exchange(ApiError),
     #[error("sign-in failed: {0}")]
     UnusableTokens(#[from] super::session::SessionError),
-}
-
-fn explain_exchange(error: &ApiError) -> String {
-    match error.code() {
-        Some(shared::ErrorCode::IdpUnavailable) => {
-            "the sign-in service is unavailable; try again in a moment".into()
-        }
-        _ => error.explain(),
-    }
 }
 
 /// What is wrong with a callback to `/signin`.
