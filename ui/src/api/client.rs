@@ -331,7 +331,10 @@ mod tests {
         ] {
             assert!(error.is_retryable(), "{error:?}");
             assert!(error.explain().contains("still signed in"), "{error:?}");
-            assert!(!error.explain_signed_out().contains("signed in"), "{error:?}");
+            assert!(
+                !error.explain_signed_out().contains("signed in"),
+                "{error:?}"
+            );
         }
         for error in [
             ApiError::SessionEnded,
