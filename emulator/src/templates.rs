@@ -13,7 +13,7 @@ input:focus{outline:3px solid #f0b429;outline-offset:1px}
 .submitButton-customizable{margin-top:1rem;width:100%;padding:.6rem;background:#1d4ed8;color:#fff;border:0;border-radius:4px;font-size:1rem;cursor:pointer}
 .errorMessage-customizable{color:#b91c1c;background:#fef2f2;border:1px solid #fecaca;padding:.5rem;border-radius:4px}
 .note{font-size:.85rem;color:#52606d}
-.banner{font-size:.75rem;color:#7b8794;text-align:center;margin-top:1rem}
+.banner{font-size:.75rem;color:#52606d;text-align:center;margin-top:1rem}
 "#;
 
 fn layout(title: &str, body: Markup) -> String {

@@ -2,7 +2,8 @@
 
 use crate::api::client::ApiClient;
 use crate::auth::flow;
-use crate::auth::session::{self, Session};
+use crate::auth::owner::SessionOwner;
+use crate::auth::state::{SessionState, SignedOutReason};
 use crate::components::{Nav, Spinner};
 use crate::hooks::AppContext;
 use crate::routes::{switch, Route};
@@ -70,73 +71,63 @@ pub struct SessionProviderProps {
     pub children: Html,
 }
 
-/// Holds the session (following other tabs through the storage event) and
-/// provides the [`AppContext`].
+/// Renders with the [`SessionOwner`]'s state (following other tabs through
+/// the storage event) and provides the [`AppContext`].
 #[function_component(SessionProvider)]
 pub fn session_provider(props: &SessionProviderProps) -> Html {
-    let session = use_state(session::load);
-    let sign_in_error = use_state(|| None::<String>);
-    let set_session = {
-        let session = session.clone();
-        Callback::from(move |next: Option<Session>| {
-            match &next {
-                Some(s) => session::save(s),
-                None => session::clear(),
-            }
-            session.set(next);
-        })
-    };
-    let api = {
-        let session = session.clone();
-        // The client has already stored what it reports; just follow it.
-        let follow = Callback::from(move |next: Option<Session>| session.set(next));
-        use_memo(props.api_url.clone(), move |url| {
-            ApiClient::new(url, follow)
-        })
-    };
+    let owner = use_memo((), |()| SessionOwner::from_storage());
+    let state = use_state_eq(|| owner.state());
+    let api = use_memo(props.api_url.clone(), {
+        let owner = (*owner).clone();
+        move |url| ApiClient::new(url, owner)
+    });
     {
-        let session = session.clone();
+        let (owner, state) = ((*owner).clone(), state.clone());
         use_effect_with((), move |_| {
+            owner.on_change(Callback::from(move |next: SessionState| {
+                if next == SessionState::SignedOut(SignedOutReason::Elsewhere)
+                    && !flow::current_path().starts_with("/signout")
+                {
+                    // Another tab signed out: follow it, never sign in again by ourselves.
+                    flow::go_to("/signout");
+                }
+                state.set(next);
+            }));
+            // Whatever changed between the first render and now.
+            owner.sync();
             let listener = web_sys::window().map(|window| {
+                let owner = owner.clone();
                 EventListener::new(&window, "storage", move |event| {
-                    let event = event.dyn_ref::<web_sys::StorageEvent>();
-                    let signed_out_elsewhere = event.is_some_and(|e| {
-                        e.key().as_deref() == Some(session::SESSION_KEY)
-                            && e.old_value().is_some()
-                            && e.new_value().is_none()
-                    });
-                    if signed_out_elsewhere {
-                        // Another tab signed out: follow it, never sign in again by ourselves.
-                        flow::go_to("/signout");
-                    } else {
-                        session.set(session::load());
-                    }
+                    let key = event
+                        .dyn_ref::<web_sys::StorageEvent>()
+                        .and_then(|e| e.key());
+                    owner.storage_changed(key.as_deref());
                 })
             });
-            move || drop(listener)
+            move || {
+                owner.on_change(Callback::noop());
+                drop(listener);
+            }
         });
     }
     let sign_in = {
-        let (api, sign_in_error) = ((*api).clone(), sign_in_error.clone());
+        let api = (*api).clone();
         Callback::from(move |return_to: String| {
-            sign_in_error.set(None);
-            let (api, sign_in_error) = (api.clone(), sign_in_error.clone());
+            let api = api.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match flow::prepare_sign_in(&api, &return_to).await {
                     Ok(url) => flow::go_to(&url),
-                    Err(error) => sign_in_error.set(Some(error)),
+                    Err(error) => api.session().fail(error),
                 }
             });
         })
     };
-    let signing_out = use_state(|| false);
     let sign_out = {
-        let (api, signing_out) = ((*api).clone(), signing_out.clone());
+        let api = (*api).clone();
         Callback::from(move |()| {
-            signing_out.set(true);
             let api = api.clone();
-            // Storage is cleared, but the page keeps its state until it leaves
-            // for Cognito's logout, so no guard starts a sign-in meanwhile.
+            // The state is SigningOut until the page leaves for Cognito's
+            // logout, so no guard starts a sign-in meanwhile.
             wasm_bindgen_futures::spawn_local(async move {
                 flow::go_to(&flow::sign_out(&api).await);
             });
@@ -144,12 +135,9 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
     };
     let context = AppContext {
         api: (*api).clone(),
-        session: (*session).clone(),
-        set_session,
+        session: (*state).clone(),
         sign_in,
-        sign_in_error: (*sign_in_error).clone(),
         sign_out,
-        signing_out: *signing_out,
     };
     html! {
         <ContextProvider<AppContext> {context}>
@@ -158,11 +146,14 @@ pub fn session_provider(props: &SessionProviderProps) -> Html {
     }
 }
 
-/// Why sign-in could not start (the API is down, say), wherever it was started.
+/// Why there is no session (sign-in could not start, the stored session was
+/// unreadable, another tab signed out), wherever it happened, with a way on.
 #[function_component(SignInProblem)]
 fn sign_in_problem() -> Html {
     let app = crate::hooks::use_app();
-    let Some(message) = app.sign_in_error.clone() else {
+    // The callback page shows its own failure in full.
+    let on_callback = flow::current_path().starts_with("/signin");
+    let Some(message) = app.session.explain().filter(|_| !on_callback) else {
         return html! {};
     };
     let sign_in = app.sign_in.clone();

@@ -7,6 +7,8 @@ use std::time::Instant;
 pub fn run(repeat: u32) -> Result<(), String> {
     let root = crate::workspace_root();
     let dist = build_e2e_ui(&root)?;
+    // axe-core, which the accessibility scenario injects into each page.
+    crate::tools::ensure_npm_packages(&crate::tools::NODE_CLIENTS)?;
     let mut results = Vec::new();
     for run in 1..=repeat.max(1) {
         let started = Instant::now();

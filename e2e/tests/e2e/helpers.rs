@@ -13,6 +13,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -79,15 +80,23 @@ impl Drop for Stack {
 
 /// Emulator, and for each of app clients A and B an API and a UI.
 pub async fn spawn_stack() -> Stack {
+    spawn_stack_with(|config| config).await
+}
+
+/// As [`spawn_stack`], with the emulator's configuration changed first
+/// (e.g. `with_refresh_rotation(true)`).
+pub async fn spawn_stack_with(configure: impl FnOnce(EmulatorConfig) -> EmulatorConfig) -> Stack {
     let dist = dist_dir();
     let (ui_a_listener, ui_a) = free_listener();
     let (ui_b_listener, ui_b) = free_listener();
     let ui_a = format!("http://localhost:{ui_a}");
     let ui_b = format!("http://localhost:{ui_b}");
-    let emulator = EmulatorConfig::development()
-        .expect("dev.toml")
-        .with_ui_origin("app-a", &ui_a)
-        .with_ui_origin("app-b", &ui_b);
+    let emulator = configure(
+        EmulatorConfig::development()
+            .expect("dev.toml")
+            .with_ui_origin("app-a", &ui_a)
+            .with_ui_origin("app-b", &ui_b),
+    );
     let (listener, idp_port) = free_listener();
     let idp = format!("http://localhost:{idp_port}");
     let options = Options {
@@ -209,6 +218,13 @@ pub struct Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
+        // chromedriver leads its own process group, so Chromium goes with it
+        // even when a failing test never closed the session.
+        let group = format!("-{}", self.driver.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
         let _ = std::fs::remove_dir_all(&self.profile);
@@ -216,11 +232,22 @@ impl Drop for Browser {
 }
 
 pub async fn browser() -> Browser {
+    browser_sized(None).await
+}
+
+/// A browser emulating a phone's `width` × `height` CSS-pixel screen
+/// (chromedriver's mobile emulation: viewport, touch, device pixel ratio 2).
+pub async fn phone_browser(width: u32, height: u32) -> Browser {
+    browser_sized(Some((width, height))).await
+}
+
+async fn browser_sized(phone: Option<(u32, u32)>) -> Browser {
     let (listener, port) = free_listener();
     drop(listener);
     let chromedriver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
     let driver = Command::new(&chromedriver)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -229,18 +256,24 @@ pub async fn browser() -> Browser {
         });
     let profile = std::env::temp_dir().join(format!("e2e-chrome-{}", uuid::Uuid::new_v4()));
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".into(),
-        json!({
-            "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
-            "args": [
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--window-size=1200,900",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        }),
-    );
+    let mut options = json!({
+        "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--window-size=1200,900",
+            // A second window is as awake as the first (the tab scenarios).
+            "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+            "--disable-backgrounding-occluded-windows",
+            format!("--user-data-dir={}", profile.display()),
+        ],
+    });
+    if let Some((width, height)) = phone {
+        options["mobileEmulation"] = json!({
+            "deviceMetrics": {"width": width, "height": height, "pixelRatio": 2, "touch": true},
+        });
+    }
+    caps.insert("goog:chromeOptions".into(), options);
     let started = Instant::now();
     let client = loop {
         match ClientBuilder::new(HttpConnector::new())

@@ -1,9 +1,15 @@
-//! The one place that calls the API. It attaches the access token, sends the
-//! refresh token only when a refresh is due, retries once after a 401
-//! `token_expired`, and saves `x-access-token`, `x-id-token` and
-//! `x-refresh-token` from every response, error responses included.
+//! The one place that calls the API. It asks the session owner for the
+//! credentials of each request (the refresh token only when a refresh is due,
+//! or once more after a 401 `token_expired`), holds the cross-tab refresh lock
+//! while a request carries the refresh token, and reports the tokens every
+//! response carries (`x-access-token`, `x-id-token`, `x-refresh-token`, error
+//! responses included) and the refusals that end a session. Network errors
+//! and 5xx answers leave the session as it is.
 
-use crate::auth::session::{self, Session};
+use crate::auth::lock::RefreshLock;
+use crate::auth::owner::{Credentials, SessionOwner};
+use crate::auth::tokens::{AccessToken, IdToken, RefreshToken};
+use crate::clock::now_secs;
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -11,7 +17,9 @@ use shared::headers;
 use shared::{ErrorBody, ErrorCode};
 use std::collections::BTreeMap;
 use std::rc::Rc;
-use yew::Callback;
+
+/// Tries of one call: the first, one after `token_expired`, one after another tab changed the session.
+const MAX_TRIES: usize = 3;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
@@ -25,9 +33,12 @@ pub enum ApiError {
         message: String,
         fields: BTreeMap<String, String>,
     },
-    /// A 401 other than a renewable expiry: the session is cleared.
+    /// `session_expired`, or `invalid_token` for the token sent: the session is over.
     #[error("your session has ended; please sign in again")]
-    SignedOut,
+    SessionEnded,
+    /// An error status without the API's JSON (a proxy's or gateway's page, say).
+    #[error("unexpected answer from the API (HTTP {0})")]
+    Status(u16),
     #[error("unexpected answer from the API ({0})")]
     Unexpected(String),
 }
@@ -40,6 +51,20 @@ impl ApiError {
         }
     }
 
+    /// Whether the same call may well succeed later: the network, a 5xx, the
+    /// sign-in service being down, or a rate limit. The session is kept.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Network(_) => true,
+            Self::Api { status, code, .. } => {
+                *status >= 500
+                    || matches!(code, ErrorCode::IdpUnavailable | ErrorCode::TooManyRequests)
+            }
+            Self::Status(status) => *status >= 500 || *status == 429,
+            Self::SessionEnded | Self::Unexpected(_) => false,
+        }
+    }
+
     /// What to tell the person, in plain words.
     pub fn explain(&self) -> String {
         match self {
@@ -47,11 +72,28 @@ impl ApiError {
                 code: ErrorCode::IdpUnavailable,
                 ..
             } => "The sign-in service is unavailable right now. You are still signed in; \
-                  try again in a moment."
+                  trying again shortly."
                 .into(),
             Self::Network(_) => {
-                "The API cannot be reached. Check your connection and try again.".into()
+                "The API cannot be reached. You are still signed in; check your connection \
+                 (trying again shortly)."
+                    .into()
             }
+            other if other.is_retryable() => {
+                format!("{other}. You are still signed in; trying again shortly.")
+            }
+            other => other.to_string(),
+        }
+    }
+
+    /// What to tell someone who is not signed in (yet), in plain words.
+    pub fn explain_signed_out(&self) -> String {
+        match self {
+            Self::Api {
+                code: ErrorCode::IdpUnavailable,
+                ..
+            } => "the sign-in service is unavailable; try again in a moment".into(),
+            Self::Network(_) => "the API cannot be reached; try again in a moment".into(),
             other => other.to_string(),
         }
     }
@@ -65,23 +107,25 @@ impl ApiError {
     }
 }
 
-/// Seconds since the epoch by the browser's clock.
-pub fn now_secs() -> u64 {
-    (js_sys::Date::now() / 1000.0) as u64
-}
-
 #[derive(Clone, PartialEq)]
 pub struct ApiClient {
     base: Rc<str>,
-    /// Told whenever the stored session changes, so the UI follows.
-    session_changed: Callback<Option<Session>>,
+    session: SessionOwner,
+}
+
+/// Whether a call carries the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Auth {
+    Session,
+    /// Sign-in's own calls (`/auth/config`, `/auth/token`).
+    Anonymous,
 }
 
 impl ApiClient {
-    pub fn new(base: &str, session_changed: Callback<Option<Session>>) -> Self {
+    pub fn new(base: &str, session: SessionOwner) -> Self {
         Self {
             base: base.trim_end_matches('/').into(),
-            session_changed,
+            session,
         }
     }
 
@@ -90,8 +134,21 @@ impl ApiClient {
         &self.base
     }
 
+    /// The session's owner.
+    pub fn session(&self) -> &SessionOwner {
+        &self.session
+    }
+
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let response = self.request(Method::GET, path, None).await?;
+        let response = self.request(Method::GET, path, None, Auth::Session).await?;
+        read_json(response).await
+    }
+
+    /// A GET without the session.
+    pub async fn get_anonymous<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let response = self
+            .request(Method::GET, path, None, Auth::Anonymous)
+            .await?;
         read_json(response).await
     }
 
@@ -101,7 +158,21 @@ impl ApiClient {
         path: &str,
         body: &B,
     ) -> Result<T, ApiError> {
-        let response = self.request(method, path, Some(to_json(body)?)).await?;
+        let body = Some(to_json(body)?);
+        let response = self.request(method, path, body, Auth::Session).await?;
+        read_json(response).await
+    }
+
+    /// A POST without the session.
+    pub async fn post_anonymous<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let body = Some(to_json(body)?);
+        let response = self
+            .request(Method::POST, path, body, Auth::Anonymous)
+            .await?;
         read_json(response).await
     }
 
@@ -113,7 +184,7 @@ impl ApiClient {
         body: Option<&B>,
     ) -> Result<(), ApiError> {
         let body = body.map(to_json).transpose()?;
-        let response = self.request(method, path, body).await?;
+        let response = self.request(method, path, body, Auth::Session).await?;
         if response.ok() {
             Ok(())
         } else {
@@ -126,80 +197,86 @@ impl ApiClient {
         method: Method,
         path: &str,
         body: Option<String>,
+        auth: Auth,
     ) -> Result<Response, ApiError> {
         let url = format!("{}{path}", self.base);
-        let mut force_refresh = false;
-        loop {
-            let session = session::load();
-            let send_refresh = session
-                .as_ref()
-                .is_some_and(|s| force_refresh || s.refresh_due(now_secs()));
-            let mut builder = RequestBuilder::new(&url).method(method.clone());
-            if let Some(session) = &session {
-                builder = builder.header(
-                    headers::AUTHORIZATION,
-                    &format!("Bearer {}", session.access_token),
-                );
-                if let (true, Some(refresh)) = (send_refresh, &session.refresh_token) {
-                    builder = builder.header(headers::REFRESH_TOKEN, refresh);
+        let credentials = |refused: Option<&AccessToken>| match auth {
+            Auth::Session => self.session.credentials(now_secs(), refused),
+            Auth::Anonymous => None,
+        };
+        let mut refused: Option<AccessToken> = None;
+        for _ in 0..MAX_TRIES {
+            let mut sent = credentials(refused.as_ref());
+            let mut lock = None;
+            if sent.as_ref().is_some_and(|c| c.refresh.is_some()) {
+                lock = Some(RefreshLock::acquire().await);
+                // Another tab may have refreshed while this one waited.
+                sent = credentials(refused.as_ref());
+                if sent.as_ref().is_none_or(|c| c.refresh.is_none()) {
+                    lock = None;
                 }
             }
-            let request = match &body {
-                Some(json) => builder
-                    .header("content-type", "application/json")
-                    .body(json.clone()),
-                None => builder.build(),
-            }
-            .map_err(|e| ApiError::Network(e.to_string()))?;
-            let response = request
-                .send()
-                .await
-                .map_err(|e| ApiError::Network(e.to_string()))?;
-            if let Some(updated) = save_token_headers(&response) {
-                self.session_changed.emit(Some(updated));
-            }
-            if response.status() != 401 {
-                return Ok(response);
-            }
-            let Some(sent) = &session else {
+            let response = send(&url, &method, body.as_deref(), sent.as_ref()).await?;
+            self.report_tokens(&response);
+            drop(lock);
+            let Some(sent) = sent.filter(|_| response.status() == 401) else {
                 return Ok(response);
             };
             let error = error_of(response).await;
-            let renewable = error.code() == Some(ErrorCode::TokenExpired)
-                && !send_refresh
-                && sent.refresh_token.is_some();
-            if renewable {
-                force_refresh = true;
-                continue;
+            match error.code() {
+                Some(ErrorCode::TokenExpired) if sent.refresh.is_none() && refused.is_none() => {
+                    refused = Some(sent.access);
+                }
+                Some(ErrorCode::SessionExpired | ErrorCode::InvalidToken) => {
+                    if self.session.refused(&sent.access) {
+                        return Err(ApiError::SessionEnded);
+                    }
+                    // Another tab stored a different session meanwhile: try with it.
+                    refused = None;
+                }
+                _ => return Err(error),
             }
-            // Any other 401: the session is over; the guard starts sign-in again.
-            // Only the session that was sent: another tab may have signed in since.
-            if session::load().is_some_and(|now| now.access_token == sent.access_token) {
-                session::clear();
-                self.session_changed.emit(None);
-            }
-            return Err(ApiError::SignedOut);
         }
+        Err(ApiError::SessionEnded)
+    }
+
+    fn report_tokens(&self, response: &Response) {
+        let header = |name: &str| response.headers().get(name).filter(|v| !v.is_empty());
+        self.session.received(
+            header(headers::ACCESS_TOKEN).map(AccessToken::new),
+            header(headers::ID_TOKEN).map(IdToken::new),
+            header(headers::REFRESH_TOKEN).map(RefreshToken::new),
+        );
     }
 }
 
-/// Saves the token headers of `response` into the stored session; the new
-/// session if anything changed.
-pub fn save_token_headers(response: &Response) -> Option<Session> {
-    let headers = response.headers();
-    let access = headers.get(headers::ACCESS_TOKEN);
-    let id = headers.get(headers::ID_TOKEN);
-    let refresh = headers.get(headers::REFRESH_TOKEN);
-    if access.is_none() && id.is_none() && refresh.is_none() {
-        return None;
+async fn send(
+    url: &str,
+    method: &Method,
+    body: Option<&str>,
+    credentials: Option<&Credentials>,
+) -> Result<Response, ApiError> {
+    let mut builder = RequestBuilder::new(url).method(method.clone());
+    if let Some(credentials) = credentials {
+        builder = builder.header(
+            headers::AUTHORIZATION,
+            &format!("Bearer {}", credentials.access.expose()),
+        );
+        if let Some(refresh) = &credentials.refresh {
+            builder = builder.header(headers::REFRESH_TOKEN, refresh.expose());
+        }
     }
-    let mut stored = session::load()?;
-    if stored.apply(access, id, refresh) {
-        session::save(&stored);
-        Some(stored)
-    } else {
-        None
+    let request = match body {
+        Some(json) => builder
+            .header("content-type", "application/json")
+            .body(json.to_owned()),
+        None => builder.build(),
     }
+    .map_err(|e| ApiError::Network(e.to_string()))?;
+    request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))
 }
 
 fn to_json<B: Serialize>(body: &B) -> Result<String, ApiError> {
@@ -226,6 +303,49 @@ pub async fn error_of(response: Response) -> ApiError {
             message: body.message,
             fields: body.fields,
         },
-        Err(_) => ApiError::Unexpected(format!("HTTP {status}")),
+        Err(_) => ApiError::Status(status),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(code: ErrorCode) -> ApiError {
+        ApiError::Api {
+            status: code.status(),
+            code,
+            message: "m".into(),
+            fields: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn network_trouble_and_5xx_are_retried_while_refusals_are_not() {
+        for error in [
+            ApiError::Network("offline".into()),
+            api(ErrorCode::IdpUnavailable),
+            api(ErrorCode::Internal),
+            api(ErrorCode::TooManyRequests),
+            ApiError::Status(502),
+        ] {
+            assert!(error.is_retryable(), "{error:?}");
+            assert!(error.explain().contains("still signed in"), "{error:?}");
+            assert!(
+                !error.explain_signed_out().contains("signed in"),
+                "{error:?}"
+            );
+        }
+        for error in [
+            ApiError::SessionEnded,
+            api(ErrorCode::SessionExpired),
+            api(ErrorCode::InvalidToken),
+            api(ErrorCode::Forbidden),
+            api(ErrorCode::ValidationFailed),
+            ApiError::Status(404),
+            ApiError::Unexpected("not JSON".into()),
+        ] {
+            assert!(!error.is_retryable(), "{error:?}");
+        }
     }
 }

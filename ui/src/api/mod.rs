@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod client;
 
+use crate::auth::tokens::RefreshToken;
 use client::{ApiClient, ApiError};
 use gloo_net::http::Method;
 use shared::dto::{
@@ -11,16 +12,16 @@ use shared::dto::{
 };
 
 pub async fn auth_config(api: &ApiClient) -> Result<AuthConfig, ApiError> {
-    api.get("/auth/config").await
+    api.get_anonymous("/auth/config").await
 }
 
 pub async fn exchange_code(api: &ApiClient, request: &TokenRequest) -> Result<Tokens, ApiError> {
-    api.send(Method::POST, "/auth/token", request).await
+    api.post_anonymous("/auth/token", request).await
 }
 
-pub async fn sign_out(api: &ApiClient, refresh_token: &str) -> Result<(), ApiError> {
+pub async fn sign_out(api: &ApiClient, refresh_token: &RefreshToken) -> Result<(), ApiError> {
     let body = RefreshTokenBody {
-        refresh_token: refresh_token.to_owned(),
+        refresh_token: refresh_token.expose().to_owned(),
     };
     api.send_no_content(Method::POST, "/auth/signout", Some(&body))
         .await

@@ -1,8 +1,10 @@
 //! Sign-in and sign-out through Cognito's hosted UI: `state` + PKCE `S256`
 //! on the way out, `state` checked on the way back.
 
+use super::error::{AuthError, CallbackError};
+use super::owner::SessionOwner;
 use super::pkce::{random_url_safe, Pkce};
-use super::session::{self, safe_return_path, SignInAttempt};
+use super::session::{safe_return_path, CodeVerifier, SignInAttempt};
 use crate::api::{self, client::ApiClient};
 use serde::Deserialize;
 use shared::dto::AuthConfig;
@@ -74,16 +76,16 @@ pub fn logout_url(config: &AuthConfig, logout_uri: &str) -> String {
 
 /// Prepares a sign-in (fresh `state` and verifier, remembered in this tab)
 /// and returns the hosted UI URL to go to.
-pub async fn prepare_sign_in(api: &ApiClient, return_to: &str) -> Result<String, String> {
+pub async fn prepare_sign_in(api: &ApiClient, return_to: &str) -> Result<String, AuthError> {
     let config = api::auth_config(api)
         .await
-        .map_err(|e| format!("cannot start sign-in: {e}"))?;
+        .map_err(AuthError::CannotStart)?;
     let state = random_url_safe(24)?;
     let pkce = Pkce::generate()?;
-    session::remember_attempt(
+    api.session().begin_sign_in(
         &state,
         &SignInAttempt {
-            code_verifier: pkce.verifier.clone(),
+            code_verifier: CodeVerifier::new(pkce.verifier),
             return_to: safe_return_path(return_to),
         },
     )?;
@@ -100,7 +102,8 @@ pub async fn prepare_sign_in(api: &ApiClient, return_to: &str) -> Result<String,
 /// cleared, so Cognito's session must be about to end). Returns where to go:
 /// Cognito's logout, or `/signout?partial` if the API could not be reached.
 pub async fn sign_out(api: &ApiClient) -> String {
-    if let Some(refresh) = session::load().and_then(|s| s.refresh_token) {
+    let owner = api.session();
+    if let Some(refresh) = owner.begin_sign_out() {
         if let Err(e) = api::sign_out(api, &refresh).await {
             web_sys::console::warn_1(&format!("sign-out at the API failed: {e}").into());
         }
@@ -111,7 +114,7 @@ pub async fn sign_out(api: &ApiClient) -> String {
         Ok(config) => logout_url(&config, &logout_uri()),
         Err(_) => "/signout?partial".into(),
     };
-    session::clear();
+    owner.signed_out();
     destination
 }
 
@@ -124,23 +127,12 @@ pub struct CallbackQuery {
     pub error_description: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum CallbackError {
-    /// Cognito redirected with `?error=`.
-    #[error("Cognito could not sign you in: {0}")]
-    Cognito(String),
-    /// No attempt of this tab has that `state`: forged, replayed or stale.
-    #[error("this sign-in response does not match a sign-in started here (state mismatch)")]
-    StateMismatch,
-    #[error("the sign-in response carries no code")]
-    MissingCode,
-}
-
 /// Checks a callback against this tab's attempts; the attempt is used up either way.
 pub fn accept_callback(
+    owner: &SessionOwner,
     query: &CallbackQuery,
 ) -> Result<(String, SignInAttempt), (CallbackError, Option<SignInAttempt>)> {
-    let attempt = query.state.as_deref().and_then(session::take_attempt);
+    let attempt = query.state.as_deref().and_then(|s| owner.take_attempt(s));
     if let Some(error) = &query.error {
         let text = query
             .error_description

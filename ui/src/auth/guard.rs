@@ -1,7 +1,9 @@
 //! A protected route: its children for a signed-in user; otherwise sign-in
-//! starts, remembering the page that was asked for.
+//! starts, remembering the page that was asked for, unless the session ended
+//! in a way that needs the person's say (signed out, discarded, failed).
 
 use super::flow::current_path;
+use super::state::SessionState;
 use crate::components::Spinner;
 use crate::hooks::use_app;
 use yew::prelude::*;
@@ -14,27 +16,21 @@ pub struct ProtectedProps {
 #[function_component(Protected)]
 pub fn protected(props: &ProtectedProps) -> Html {
     let app = use_app();
-    let signed_in = app.session.is_some();
+    let starts_sign_in = app.session.starts_sign_in();
     {
         let sign_in = app.sign_in.clone();
-        use_effect_with(
-            (signed_in, app.signing_out),
-            move |(signed_in, signing_out)| {
-                if !signed_in && !signing_out {
-                    sign_in.emit(current_path());
-                }
-            },
-        );
+        use_effect_with(starts_sign_in, move |starts| {
+            if *starts {
+                sign_in.emit(current_path());
+            }
+        });
     }
-    if app.signing_out {
-        return html! { <Spinner label="Signing out…" /> };
-    }
-    if signed_in {
-        return props.children.clone();
-    }
-    match &app.sign_in_error {
-        // The layout shows the problem and a retry.
-        Some(_) => html! { <p class="muted">{ "This page needs you to sign in." }</p> },
-        None => html! { <Spinner label="Redirecting to sign-in…" /> },
+    match &app.session {
+        SessionState::SignedIn(_) => props.children.clone(),
+        SessionState::SigningOut => html! { <Spinner label="Signing out…" /> },
+        SessionState::SigningIn => html! { <Spinner label="Redirecting to sign-in…" /> },
+        state if state.starts_sign_in() => html! { <Spinner label="Redirecting to sign-in…" /> },
+        // The layout shows the problem and a way to sign in.
+        _ => html! { <p class="muted">{ "This page needs you to sign in." }</p> },
     }
 }

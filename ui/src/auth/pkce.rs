@@ -1,11 +1,12 @@
 //! PKCE (RFC 7636, `S256`) and the random values sign-in needs.
 
+use super::error::AuthError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
 /// A verifier and its `S256` challenge.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Pkce {
     pub verifier: String,
     pub challenge: String,
@@ -13,7 +14,7 @@ pub struct Pkce {
 
 impl Pkce {
     /// A fresh verifier: 32 random bytes, base64url (43 characters).
-    pub fn generate() -> Result<Self, String> {
+    pub fn generate() -> Result<Self, AuthError> {
         Ok(Self::from_verifier(random_url_safe(32)?))
     }
 
@@ -26,21 +27,30 @@ impl Pkce {
     }
 }
 
+impl std::fmt::Debug for Pkce {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pkce")
+            .field("verifier", &"[redacted]")
+            .field("challenge", &self.challenge)
+            .finish()
+    }
+}
+
 /// `BASE64URL(SHA256(verifier))`, no padding.
 pub fn challenge_s256(verifier: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 /// `bytes` random bytes from the browser's CSPRNG, base64url.
-pub fn random_url_safe(bytes: usize) -> Result<String, String> {
+pub fn random_url_safe(bytes: usize) -> Result<String, AuthError> {
     let mut buffer = vec![0u8; bytes];
     let crypto = web_sys::window()
-        .ok_or("no browser window")?
+        .ok_or(AuthError::NoCrypto)?
         .crypto()
-        .map_err(|_| "the browser offers no crypto API")?;
+        .map_err(|_| AuthError::NoCrypto)?;
     crypto
         .get_random_values_with_u8_array(&mut buffer)
-        .map_err(|_| "the browser refused random values")?;
+        .map_err(|_| AuthError::RandomRefused)?;
     Ok(URL_SAFE_NO_PAD.encode(buffer))
 }
 

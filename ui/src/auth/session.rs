@@ -1,63 +1,67 @@
-//! The signed-in session: tokens in localStorage under one key (shared by
-//! tabs), sign-in attempts (state + PKCE verifier) in sessionStorage (one per tab).
+//! A signed-in session: its tokens and what the UI reads from them.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
-use gloo_storage::{LocalStorage, SessionStorage, Storage};
-use serde::{Deserialize, Serialize};
-use shared::dto::Tokens;
+use super::tokens::{AccessToken, Claims, IdToken, RefreshToken};
 
-/// localStorage key of the session.
-pub const SESSION_KEY: &str = "kpi.session";
-/// sessionStorage key prefix of a sign-in attempt, followed by its `state`.
-const ATTEMPT_PREFIX: &str = "kpi.signin.";
 /// The refresh token goes along when the access token expires within this.
 pub const REFRESH_WINDOW_SECS: u64 = 60;
 /// The group whose members edit statistics.
 pub const ADMIN_GROUP: &str = "admin";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Session {
-    pub access_token: String,
-    pub id_token: Option<String>,
-    pub refresh_token: Option<String>,
-}
-
-/// What the UI reads from the tokens (for display only; the API verifies them).
-#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
-struct Claims {
-    #[serde(default)]
-    exp: u64,
-    #[serde(default)]
-    username: Option<String>,
-    #[serde(default)]
+    access_token: AccessToken,
+    id_token: Option<IdToken>,
+    refresh_token: Option<RefreshToken>,
+    /// Read once from the access token (and the ID token, for the email).
+    access_claims: Claims,
     email: Option<String>,
-    #[serde(rename = "cognito:groups", default)]
-    groups: Vec<String>,
 }
 
-fn claims(token: &str) -> Claims {
-    token
-        .split('.')
-        .nth(1)
-        .and_then(|payload| URL_SAFE_NO_PAD.decode(payload).ok())
-        .and_then(|json| serde_json::from_slice(&json).ok())
-        .unwrap_or_default()
+/// Why tokens cannot make a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SessionError {
+    #[error("the access token is not a readable JWT with an expiry")]
+    UnreadableAccessToken,
 }
 
 impl Session {
-    pub fn from_tokens(tokens: Tokens) -> Self {
-        Self {
-            access_token: tokens.access_token,
-            id_token: tokens.id_token,
-            refresh_token: tokens.refresh_token,
-        }
+    /// A session from tokens; the access token must be a JWT with `exp`.
+    pub fn new(
+        access_token: AccessToken,
+        id_token: Option<IdToken>,
+        refresh_token: Option<RefreshToken>,
+    ) -> Result<Self, SessionError> {
+        let access_claims = Claims::read(access_token.expose())
+            .filter(|c| c.exp.is_some())
+            .ok_or(SessionError::UnreadableAccessToken)?;
+        let email = id_token
+            .as_ref()
+            .and_then(|t| Claims::read(t.expose()))
+            .and_then(|c| c.email);
+        Ok(Self {
+            access_token,
+            id_token,
+            refresh_token,
+            access_claims,
+            email,
+        })
     }
 
-    /// The access token's `exp` (seconds since the epoch; 0 if unreadable).
+    pub fn access_token(&self) -> &AccessToken {
+        &self.access_token
+    }
+
+    pub fn id_token(&self) -> Option<&IdToken> {
+        self.id_token.as_ref()
+    }
+
+    pub fn refresh_token(&self) -> Option<&RefreshToken> {
+        self.refresh_token.as_ref()
+    }
+
+    /// The access token's `exp` (seconds since the epoch).
     pub fn expires_at(&self) -> u64 {
-        claims(&self.access_token).exp
+        self.access_claims.exp.unwrap_or(0)
     }
 
     /// Whether the refresh token should go along with a request made at `now`.
@@ -65,8 +69,8 @@ impl Session {
         self.refresh_token.is_some() && self.expires_at() <= now + REFRESH_WINDOW_SECS
     }
 
-    pub fn groups(&self) -> Vec<String> {
-        claims(&self.access_token).groups
+    pub fn groups(&self) -> &[String] {
+        &self.access_claims.groups
     }
 
     pub fn is_admin(&self) -> bool {
@@ -75,69 +79,58 @@ impl Session {
 
     /// The email from the ID token, else the username.
     pub fn display_name(&self) -> String {
-        let id = self.id_token.as_deref().map(claims).unwrap_or_default();
-        id.email
-            .or_else(|| claims(&self.access_token).username)
+        self.email
+            .clone()
+            .or_else(|| self.access_claims.username.clone())
             .unwrap_or_else(|| "signed in".into())
     }
 
-    /// Takes the tokens an API response carried in `x-access-token`,
-    /// `x-id-token` and `x-refresh-token`; true if anything changed.
-    pub fn apply(
-        &mut self,
-        access: Option<String>,
-        id: Option<String>,
-        refresh: Option<String>,
-    ) -> bool {
-        let before = self.clone();
-        if let Some(access) = access {
-            self.access_token = access;
-        }
-        if id.is_some() {
-            self.id_token = id;
-        }
-        if refresh.is_some() {
-            self.refresh_token = refresh;
-        }
-        *self != before
+    /// This session with the tokens an API response carried in
+    /// `x-access-token`, `x-id-token` and `x-refresh-token`; `None` if they
+    /// change nothing (or the new access token is unreadable).
+    pub fn with_received(
+        &self,
+        access: Option<AccessToken>,
+        id: Option<IdToken>,
+        refresh: Option<RefreshToken>,
+    ) -> Option<Self> {
+        let next = Self::new(
+            access.unwrap_or_else(|| self.access_token.clone()),
+            id.or_else(|| self.id_token.clone()),
+            refresh.or_else(|| self.refresh_token.clone()),
+        )
+        .ok()?;
+        (next != *self).then_some(next)
     }
-}
-
-pub fn load() -> Option<Session> {
-    LocalStorage::get(SESSION_KEY).ok()
-}
-
-pub fn save(session: &Session) {
-    if let Err(e) = LocalStorage::set(SESSION_KEY, session) {
-        web_sys::console::error_1(&format!("cannot save the session: {e}").into());
-    }
-}
-
-pub fn clear() {
-    LocalStorage::delete(SESSION_KEY);
 }
 
 /// One tab's sign-in in progress, stored under its `state`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, PartialEq)]
 pub struct SignInAttempt {
-    pub code_verifier: String,
+    /// The PKCE verifier (not `Clone`: it is used once).
+    pub code_verifier: CodeVerifier,
     /// The in-app path to return to after sign-in.
     pub return_to: String,
 }
 
-pub fn remember_attempt(state: &str, attempt: &SignInAttempt) -> Result<(), String> {
-    SessionStorage::set(format!("{ATTEMPT_PREFIX}{state}"), attempt)
-        .map_err(|e| format!("cannot store the sign-in attempt: {e}"))
+/// A PKCE code verifier, never shown by `Debug`.
+#[derive(PartialEq, Eq)]
+pub struct CodeVerifier(String);
+
+impl CodeVerifier {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
 }
 
-/// The attempt `state` names, removed so that it is used once; `None` for an
-/// unknown (forged, replayed or other tab's) state.
-pub fn take_attempt(state: &str) -> Option<SignInAttempt> {
-    let key = format!("{ATTEMPT_PREFIX}{state}");
-    let attempt = SessionStorage::get(&key).ok();
-    SessionStorage::delete(&key);
-    attempt
+impl std::fmt::Debug for CodeVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CodeVerifier([redacted])")
+    }
 }
 
 /// `return_to` if it is a path inside this app, else `/`: never an open redirect.
@@ -158,24 +151,6 @@ pub fn safe_return_path(return_to: &str) -> String {
 mod tests {
     use super::*;
 
-    fn token(payload: &str) -> String {
-        format!("e30.{}.sig", URL_SAFE_NO_PAD.encode(payload))
-    }
-
-    #[test]
-    fn claims_are_read_for_display() {
-        let session = Session {
-            access_token: token(r#"{"exp":1000,"username":"u","cognito:groups":["admin"]}"#),
-            id_token: Some(token(r#"{"email":"a@example.com"}"#)),
-            refresh_token: Some("r".into()),
-        };
-        assert_eq!(session.expires_at(), 1000);
-        assert!(session.is_admin());
-        assert_eq!(session.display_name(), "a@example.com");
-        assert!(session.refresh_due(941));
-        assert!(!session.refresh_due(900));
-    }
-
     #[test]
     fn return_paths_stay_inside_the_app() {
         assert_eq!(safe_return_path("/user?tab=1"), "/user?tab=1");
@@ -191,15 +166,11 @@ mod tests {
     }
 
     #[test]
-    fn headers_update_only_what_they_carry() {
-        let mut session = Session {
-            access_token: "a".into(),
-            id_token: Some("i".into()),
-            refresh_token: Some("r".into()),
+    fn a_verifier_is_not_shown() {
+        let attempt = SignInAttempt {
+            code_verifier: CodeVerifier::new("secret-verifier"),
+            return_to: "/".into(),
         };
-        assert!(!session.apply(None, None, None));
-        assert!(session.apply(Some("a2".into()), None, None));
-        assert_eq!(session.id_token.as_deref(), Some("i"));
-        assert_eq!(session.refresh_token.as_deref(), Some("r"));
+        assert!(!format!("{attempt:?}").contains("secret"));
     }
 }

@@ -30,8 +30,8 @@ pub fn nav() -> Html {
             </li>
         }
     };
-    let is_admin = app.session.as_ref().is_some_and(|s| s.is_admin());
-    let account = match &app.session {
+    let is_admin = app.session.is_admin();
+    let account = match app.session.session() {
         Some(session) => {
             let sign_out = app.sign_out.clone();
             html! {

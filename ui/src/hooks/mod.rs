@@ -1,26 +1,23 @@
-//! The app context (API client, session, sign-in) and the data-loading hook.
+//! The one hook pages read the session through ([`use_app`]), and the
+//! data-loading hook that retries what network trouble interrupted.
 
 use crate::api::client::{ApiClient, ApiError};
-use crate::auth::session::Session;
+use crate::auth::state::SessionState;
 use std::future::Future;
 use std::rc::Rc;
+use std::time::Duration;
 use yew::prelude::*;
 
 /// What every page may need: one context, provided by `App`.
 #[derive(Clone, PartialEq)]
 pub struct AppContext {
     pub api: ApiClient,
-    pub session: Option<Session>,
-    /// Stores (or clears) the session and tells every page.
-    pub set_session: Callback<Option<Session>>,
+    /// This tab's session, as its owner last said.
+    pub session: SessionState,
     /// Starts a sign-in that returns to the given in-app path.
     pub sign_in: Callback<String>,
-    /// Why the last attempt to start sign-in failed (e.g. the API is down).
-    pub sign_in_error: Option<String>,
     /// Signs out (revoke, clear, Cognito logout).
     pub sign_out: Callback<()>,
-    /// A sign-out is under way: guards must not start a sign-in meanwhile.
-    pub signing_out: bool,
 }
 
 #[hook]
@@ -47,7 +44,13 @@ impl<T> Clone for Load<T> {
     }
 }
 
-/// Runs `fetch` on mount and whenever `reload` is called.
+/// The wait before the `failures`-th retry in a row: 1 s, 2 s, 4 s, then 8 s.
+pub fn backoff(failures: u32) -> Duration {
+    Duration::from_secs(1 << failures.saturating_sub(1).min(3))
+}
+
+/// Runs `fetch` on mount and whenever `reload` is called. A failure that may
+/// pass (network, 5xx, `idp_unavailable`) is shown and retried with backoff.
 #[hook]
 pub fn use_load<T, F, Fut>(fetch: F) -> (Load<T>, Callback<()>)
 where
@@ -57,22 +60,56 @@ where
 {
     let api = use_app().api;
     let state = use_state(|| Load::Loading);
-    let version = use_state(|| 0u32);
+    // Reloads asked for so far; a handle's value is that of its render, so a
+    // timer counts through this cell.
+    let asked = use_mut_ref(|| 0u32);
+    let failures = use_mut_ref(|| 0u32);
+    let version = use_state_eq(|| 0u32);
+    let reload = {
+        let (asked, version) = (asked.clone(), version.clone());
+        Callback::from(move |()| {
+            *asked.borrow_mut() += 1;
+            version.set(*asked.borrow());
+        })
+    };
     {
-        let state = state.clone();
+        let (state, reload) = (state.clone(), reload.clone());
+        // A reload keeps showing what it replaces (data, or the error being
+        // retried), so keyboard focus stays put.
         use_effect_with(*version, move |_| {
-            // A reload keeps showing the data it replaces (and keyboard focus stays put).
-            if !matches!(*state, Load::Ready(_)) {
-                state.set(Load::Loading);
-            }
             wasm_bindgen_futures::spawn_local(async move {
-                state.set(match fetch(api).await {
-                    Ok(data) => Load::Ready(Rc::new(data)),
-                    Err(error) => Load::Failed(error),
-                });
+                match fetch(api).await {
+                    Ok(data) => {
+                        *failures.borrow_mut() = 0;
+                        state.set(Load::Ready(Rc::new(data)));
+                    }
+                    Err(error) => {
+                        let retry = error.is_retryable();
+                        state.set(Load::Failed(error));
+                        if retry {
+                            let failed = {
+                                let mut failures = failures.borrow_mut();
+                                *failures += 1;
+                                *failures
+                            };
+                            yew::platform::time::sleep(backoff(failed)).await;
+                            reload.emit(());
+                        }
+                    }
+                }
             });
         });
     }
-    let reload = Callback::from(move |()| version.set(*version + 1));
     ((*state).clone(), reload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+
+    #[test]
+    fn retries_back_off_to_eight_seconds() {
+        let waits: Vec<u64> = (1..=6).map(|n| backoff(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 8, 8]);
+    }
 }

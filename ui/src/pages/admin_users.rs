@@ -27,7 +27,7 @@ fn confirmed(question: &str) -> bool {
 #[function_component(AdminUsers)]
 pub fn admin_users() -> Html {
     let app = use_app();
-    let is_admin = app.session.as_ref().is_some_and(|s| s.is_admin());
+    let is_admin = app.session.is_admin();
     let position = use_state(Position::default);
     let version = use_state(|| 0u32);
     let page = use_state(|| None::<Result<AdminUserPage, crate::api::client::ApiError>>);

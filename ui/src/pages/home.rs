@@ -6,7 +6,7 @@ use yew_router::prelude::*;
 #[function_component(Home)]
 pub fn home() -> Html {
     let app = use_app();
-    match &app.session {
+    match app.session.session() {
         Some(session) => html! {
             <section class="page">
                 <h1>{ format!("Hello, {}", session.display_name()) }</h1>

@@ -16,7 +16,11 @@ pub fn server() -> Html {
                 <dt>{ "Framework" }</dt><dd>{ &info.framework }</dd>
                 <dt>{ "Language" }</dt><dd>{ &info.language }</dd>
                 <dt>{ "Version" }</dt><dd>{ &info.version }</dd>
-                <dt>{ "Source" }</dt><dd><a href={info.repo.clone()}>{ &info.repo }</a></dd>
+                <dt>{ "Source" }</dt>
+                <dd>
+                    if info.repo.is_empty() { { "—" } }
+                    else { <a href={info.repo.clone()}>{ &info.repo }</a> }
+                </dd>
                 <dt>{ "API documentation" }</dt>
                 <dd><a href={format!("{api_url}{}", info.docs)}>{ "Swagger UI" }</a></dd>
             </dl>

@@ -3,8 +3,8 @@
 //! page with a retry, never another automatic redirect.
 
 use crate::api;
+use crate::auth::error::AuthError;
 use crate::auth::flow::{self, CallbackQuery};
-use crate::auth::session::Session;
 use crate::components::{ErrorBanner, Spinner};
 use crate::hooks::use_app;
 use crate::routes::Route;
@@ -20,48 +20,52 @@ pub fn sign_in() -> Html {
         .and_then(|l| l.query::<CallbackQuery>().ok())
         .unwrap_or_default();
     // (what went wrong, where the person wanted to go)
-    let failure = use_state(|| None::<(String, String)>);
+    let failure = use_state(|| None::<(AuthError, String)>);
     {
         let failure = failure.clone();
-        let (api, set_session) = (app.api.clone(), app.set_session.clone());
-        use_effect_with((), move |_| match flow::accept_callback(&query) {
-            Err((error, attempt)) => {
-                let return_to = attempt.map_or_else(|| "/".to_owned(), |a| a.return_to);
-                failure.set(Some((error.to_string(), return_to)));
-            }
-            Ok((code, attempt)) => wasm_bindgen_futures::spawn_local(async move {
-                let request = TokenRequest {
-                    code,
-                    redirect_uri: flow::redirect_uri(),
-                    code_verifier: attempt.code_verifier,
-                };
-                match api::exchange_code(&api, &request).await {
-                    Ok(tokens) => {
-                        set_session.emit(Some(Session::from_tokens(tokens)));
-                        let (path, query) = attempt
-                            .return_to
-                            .split_once('?')
-                            .unwrap_or((attempt.return_to.as_str(), ""));
-                        let route = Route::recognize(path).unwrap_or(Route::Home);
-                        let pairs: Vec<(String, String)> =
-                            serde_urlencoded::from_str(query).unwrap_or_default();
-                        if let Some(navigator) = navigator {
-                            if navigator.replace_with_query(&route, &pairs).is_err() {
-                                navigator.replace(&route);
+        let api = app.api.clone();
+        use_effect_with((), move |_| {
+            let owner = api.session().clone();
+            match flow::accept_callback(&owner, &query) {
+                Err((error, attempt)) => {
+                    let return_to = attempt.map_or_else(|| "/".to_owned(), |a| a.return_to);
+                    let error = AuthError::Callback(error);
+                    owner.fail(error.clone());
+                    failure.set(Some((error, return_to)));
+                }
+                Ok((code, attempt)) => wasm_bindgen_futures::spawn_local(async move {
+                    owner.exchanging();
+                    let request = TokenRequest {
+                        code,
+                        redirect_uri: flow::redirect_uri(),
+                        code_verifier: attempt.code_verifier.expose().to_owned(),
+                    };
+                    let signed_in = match api::exchange_code(&api, &request).await {
+                        Ok(tokens) => owner.signed_in(tokens),
+                        Err(error) => Err(AuthError::Exchange(error)),
+                    };
+                    match signed_in {
+                        Ok(()) => {
+                            let (path, query) = attempt
+                                .return_to
+                                .split_once('?')
+                                .unwrap_or((attempt.return_to.as_str(), ""));
+                            let route = Route::recognize(path).unwrap_or(Route::Home);
+                            let pairs: Vec<(String, String)> =
+                                serde_urlencoded::from_str(query).unwrap_or_default();
+                            if let Some(navigator) = navigator {
+                                if navigator.replace_with_query(&route, &pairs).is_err() {
+                                    navigator.replace(&route);
+                                }
                             }
                         }
+                        Err(error) => {
+                            owner.fail(error.clone());
+                            failure.set(Some((error, attempt.return_to)));
+                        }
                     }
-                    Err(error) => {
-                        let why = match error.code() {
-                            Some(shared::ErrorCode::IdpUnavailable) => {
-                                "the sign-in service is unavailable; try again in a moment".into()
-                            }
-                            _ => error.explain(),
-                        };
-                        failure.set(Some((format!("Sign-in failed: {why}"), attempt.return_to)));
-                    }
-                }
-            }),
+                }),
+            }
         });
     }
     match &*failure {
@@ -74,7 +78,7 @@ pub fn sign_in() -> Html {
             html! {
                 <section class="page">
                     <h1>{ "Sign-in did not complete" }</h1>
-                    <ErrorBanner message={message.clone()} {retry} />
+                    <ErrorBanner message={message.to_string()} {retry} />
                 </section>
             }
         }

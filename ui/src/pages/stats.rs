@@ -76,7 +76,7 @@ fn title(kpi: &str) -> String {
 #[function_component(Stats)]
 pub fn stats() -> Html {
     let app = use_app();
-    let is_admin = app.session.as_ref().is_some_and(|s| s.is_admin());
+    let is_admin = app.session.is_admin();
     let (load, reload) = use_load(|api| async move { api::stats(&api).await });
     let chosen_year = use_state(|| None::<i32>);
     let editing = use_state(|| None::<StatFormMode>);

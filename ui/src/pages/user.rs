@@ -1,5 +1,5 @@
 use crate::api;
-use crate::api::client::now_secs;
+use crate::clock::now_secs;
 use crate::components::{ErrorBanner, Spinner};
 use crate::hooks::{use_load, Load};
 use wasm_bindgen::JsValue;

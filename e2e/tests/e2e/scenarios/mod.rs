@@ -5,6 +5,10 @@
 use crate::helpers::*;
 use serde_json::json;
 
+mod accessibility;
+mod sessions;
+mod tabs;
+
 /// The chart captions on the page.
 async fn chart_titles(browser: &Browser) -> Vec<String> {
     let titles = browser
