@@ -202,7 +202,7 @@ impl std::fmt::Debug for DatabaseUrl {
 }
 
 /// A URL fit for a log line: the password replaced.
-pub fn redact_password(url: &str) -> String {
+pub(crate) fn redact_password(url: &str) -> String {
     match Url::parse(url) {
         Ok(mut parsed) if parsed.password().is_some() => {
             let _ = parsed.set_password(Some("***"));
@@ -213,7 +213,7 @@ pub fn redact_password(url: &str) -> String {
 }
 
 /// SQLite file under `data/`, created on first start.
-pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/kpi.db?mode=rwc";
+pub(crate) const DEFAULT_DATABASE_URL: &str = "sqlite://data/kpi.db?mode=rwc";
 
 /// A configuration variable that is missing or malformed.
 #[derive(Debug, thiserror::Error)]

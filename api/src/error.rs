@@ -11,7 +11,7 @@ use shared::{ErrorBody, ErrorCode};
 use std::collections::BTreeMap;
 
 /// Largest JSON body any endpoint takes.
-pub const JSON_LIMIT_BYTES: usize = 16 * 1024;
+pub(crate) const JSON_LIMIT_BYTES: usize = 16 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -121,7 +121,7 @@ impl From<sqlx::Error> for ApiError {
 
 /// Turns actix's own error responses (unknown method, body errors it raised
 /// itself) into the JSON shape; responses that already are JSON pass through.
-pub fn json_error_fallback<B: MessageBody + 'static>(
+pub(crate) fn json_error_fallback<B: MessageBody + 'static>(
     res: ServiceResponse<B>,
 ) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let is_json = res
@@ -164,12 +164,12 @@ pub fn json_error_fallback<B: MessageBody + 'static>(
 }
 
 /// Body-extractor failures (JSON, path, query) as `bad_request` / `payload_too_large`.
-pub mod extractors {
+pub(crate) mod extractors {
     use super::{ApiError, JSON_LIMIT_BYTES};
     use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
     use actix_web::{web, HttpRequest};
 
-    pub fn json_config() -> web::JsonConfig {
+    pub(crate) fn json_config() -> web::JsonConfig {
         web::JsonConfig::default()
             .limit(JSON_LIMIT_BYTES)
             .error_handler(|err, _req: &HttpRequest| json_error(err).into())
@@ -188,13 +188,13 @@ pub mod extractors {
         }
     }
 
-    pub fn path_config() -> web::PathConfig {
+    pub(crate) fn path_config() -> web::PathConfig {
         web::PathConfig::default().error_handler(|err: PathError, _req: &HttpRequest| {
             ApiError::BadRequest(format!("invalid path parameter: {err}")).into()
         })
     }
 
-    pub fn query_config() -> web::QueryConfig {
+    pub(crate) fn query_config() -> web::QueryConfig {
         web::QueryConfig::default().error_handler(|err: QueryPayloadError, _req: &HttpRequest| {
             ApiError::BadRequest(format!("invalid query string: {err}")).into()
         })

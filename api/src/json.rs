@@ -7,7 +7,7 @@ use std::fmt;
 
 /// A `serde_json::Value` whose objects, at every depth, have unique keys.
 #[derive(Debug, Clone, PartialEq)]
-pub struct UniqueKeys(pub Value);
+pub(crate) struct UniqueKeys(pub Value);
 
 impl<'de> Deserialize<'de> for UniqueKeys {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -6,14 +6,14 @@
 
 #![deny(unreachable_pub)]
 
-pub mod admin;
+mod admin;
 pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod error;
-pub mod json;
-pub mod openapi;
-pub mod routes;
+mod json;
+mod openapi;
+mod routes;
 pub mod startup;
 pub mod store;
 pub mod telemetry;

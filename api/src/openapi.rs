@@ -58,7 +58,7 @@ use utoipa::{Modify, OpenApi};
         (name = "info", description = "Liveness and server facts"),
     )
 )]
-pub struct ApiDoc;
+pub(crate) struct ApiDoc;
 
 struct BearerAuth;
 

@@ -12,7 +12,7 @@ use tracing::Instrument;
 use tracing_subscriber::EnvFilter;
 
 /// Request and response header carrying the request id.
-pub const REQUEST_ID: &str = "x-request-id";
+pub(crate) const REQUEST_ID: &str = "x-request-id";
 
 /// `RUST_LOG` or `info`. Safe to call more than once (tests do).
 pub fn init() {
@@ -24,7 +24,7 @@ pub fn init() {
         .try_init();
 }
 
-pub async fn trace_request(
+pub(crate) async fn trace_request(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {

@@ -62,14 +62,14 @@ impl<E: ProvideErrorMetadata + std::fmt::Debug> From<SdkError<E, HttpResponse>> 
 
 /// The pool's users, through the SDK.
 #[derive(Clone)]
-pub struct Directory {
+pub(crate) struct Directory {
     client: Client,
     pool_id: String,
 }
 
 impl Directory {
     /// An SDK client for the configured pool; `COGNITO_ENDPOINT` overrides AWS's endpoint.
-    pub async fn new(cognito: &CognitoSettings, timeout: Duration) -> Self {
+    pub(crate) async fn new(cognito: &CognitoSettings, timeout: Duration) -> Self {
         let timeouts = aws_config::timeout::TimeoutConfig::builder()
             .operation_timeout(timeout)
             .connect_timeout(timeout)
@@ -93,7 +93,7 @@ impl Directory {
     }
 
     /// `ListUsers`: a page, optionally of emails starting with `search`.
-    pub async fn list(
+    pub(crate) async fn list(
         &self,
         search: Option<&str>,
         page: Option<String>,
@@ -120,7 +120,7 @@ impl Directory {
     }
 
     /// `AdminGetUser` and `AdminListGroupsForUser`.
-    pub async fn get(&self, username: &str) -> Result<AdminUser, DirectoryError> {
+    pub(crate) async fn get(&self, username: &str) -> Result<AdminUser, DirectoryError> {
         let user = self
             .client
             .admin_get_user()
@@ -162,7 +162,7 @@ impl Directory {
 
     /// `AdminCreateUser`: the email as username, verified, and a temporary
     /// password that Cognito generates and emails.
-    pub async fn invite(&self, email: &str) -> Result<AdminUser, DirectoryError> {
+    pub(crate) async fn invite(&self, email: &str) -> Result<AdminUser, DirectoryError> {
         let email_attribute = |name: &str, value: &str| {
             AttributeType::builder()
                 .name(name)
@@ -183,7 +183,7 @@ impl Directory {
     }
 
     /// `AdminAddUserToGroup` (`member`) or `AdminRemoveUserFromGroup`.
-    pub async fn set_membership(
+    pub(crate) async fn set_membership(
         &self,
         username: &str,
         group: &str,
@@ -210,7 +210,11 @@ impl Directory {
     }
 
     /// `AdminEnableUser` / `AdminDisableUser`.
-    pub async fn set_enabled(&self, username: &str, enabled: bool) -> Result<(), DirectoryError> {
+    pub(crate) async fn set_enabled(
+        &self,
+        username: &str,
+        enabled: bool,
+    ) -> Result<(), DirectoryError> {
         if enabled {
             self.client
                 .admin_enable_user()
@@ -230,7 +234,7 @@ impl Directory {
     }
 
     /// `AdminUserGlobalSignOut`: every refresh token of the user is revoked.
-    pub async fn sign_out_everywhere(&self, username: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn sign_out_everywhere(&self, username: &str) -> Result<(), DirectoryError> {
         self.client
             .admin_user_global_sign_out()
             .user_pool_id(&self.pool_id)
@@ -241,7 +245,7 @@ impl Directory {
     }
 
     /// `AdminDeleteUser`.
-    pub async fn delete(&self, username: &str) -> Result<(), DirectoryError> {
+    pub(crate) async fn delete(&self, username: &str) -> Result<(), DirectoryError> {
         self.client
             .admin_delete_user()
             .user_pool_id(&self.pool_id)

@@ -66,7 +66,6 @@ pub use validate::{AccessClaims, Freshness, TokenValidator};
 
 use crate::clock::Clock;
 use coordinate::SharedRefresh;
-use jsonwebtoken::jwk::JwkSet;
 use limit::CallLimiter;
 use moka::future::Cache;
 use refresh::RefreshGate;
@@ -191,15 +190,5 @@ impl CognitoAuth {
             Some(reason) => Err(AuthError::InvalidToken(reason)),
             None => Ok(claims),
         }
-    }
-
-    /// Seeds the key cache with `set` (benchmarks, tests).
-    pub fn seed_keys(&self, set: &JwkSet) {
-        self.0.validator.seed_keys(set);
-    }
-
-    /// Forgets verified tokens, so the next validation pays full price (benchmarks).
-    pub fn forget_verified(&self) {
-        self.0.validator.forget_verified();
     }
 }

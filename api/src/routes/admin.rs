@@ -56,7 +56,7 @@ fn not_to_yourself(admin: &Admin, username: &str, what: &str) -> Result<(), ApiE
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
-pub struct ListQuery {
+pub(crate) struct ListQuery {
     /// Only users whose email starts with this.
     search: Option<String>,
     /// `nextPage` of the previous page.
@@ -71,7 +71,7 @@ pub struct ListQuery {
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn list(
+pub(crate) async fn list(
     _admin: Admin,
     directory: Data<Directory>,
     query: Query<ListQuery>,
@@ -91,7 +91,7 @@ pub async fn list(
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn get(
+pub(crate) async fn get(
     _admin: Admin,
     directory: Data<Directory>,
     username: Path<String>,
@@ -109,7 +109,7 @@ pub async fn get(
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn invite(
+pub(crate) async fn invite(
     admin: Admin,
     directory: Data<Directory>,
     body: Json<InviteRequest>,
@@ -140,7 +140,7 @@ pub async fn invite(
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn add_to_group(
+pub(crate) async fn add_to_group(
     admin: Admin,
     directory: Data<Directory>,
     path: Path<(String, String)>,
@@ -161,7 +161,7 @@ pub async fn add_to_group(
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn remove_from_group(
+pub(crate) async fn remove_from_group(
     admin: Admin,
     directory: Data<Directory>,
     path: Path<(String, String)>,
@@ -185,7 +185,7 @@ pub async fn remove_from_group(
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn disable(
+pub(crate) async fn disable(
     admin: Admin,
     directory: Data<Directory>,
     auth: Data<CognitoAuth>,
@@ -208,7 +208,7 @@ pub async fn disable(
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn enable(
+pub(crate) async fn enable(
     admin: Admin,
     directory: Data<Directory>,
     username: Path<String>,
@@ -227,7 +227,7 @@ pub async fn enable(
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn sign_out_everywhere(
+pub(crate) async fn sign_out_everywhere(
     admin: Admin,
     directory: Data<Directory>,
     auth: Data<CognitoAuth>,
@@ -250,7 +250,7 @@ pub async fn sign_out_everywhere(
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn delete(
+pub(crate) async fn delete(
     admin: Admin,
     directory: Data<Directory>,
     auth: Data<CognitoAuth>,

@@ -13,7 +13,7 @@ use shared::ErrorBody;
 
 #[utoipa::path(get, path = "/auth/config", tag = "auth",
     responses((status = 200, description = "Where the UI sends users to sign in and out", body = AuthConfig)))]
-pub async fn config(settings: Data<Settings>) -> Json<AuthConfig> {
+pub(crate) async fn config(settings: Data<Settings>) -> Json<AuthConfig> {
     let cognito = &settings.cognito;
     Json(AuthConfig {
         client_id: cognito.client_id.clone(),
@@ -31,7 +31,7 @@ pub async fn config(settings: Data<Settings>) -> Json<AuthConfig> {
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn token(
+pub(crate) async fn token(
     req: HttpRequest,
     settings: Data<Settings>,
     auth: Data<CognitoAuth>,
@@ -80,7 +80,7 @@ pub async fn token(
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all)]
-pub async fn refresh(
+pub(crate) async fn refresh(
     req: HttpRequest,
     auth: Data<CognitoAuth>,
     body: Json<RefreshTokenBody>,
@@ -105,7 +105,7 @@ pub async fn refresh(
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(sub = %user.claims.sub))]
-pub async fn signout(
+pub(crate) async fn signout(
     user: AuthenticatedUser,
     auth: Data<CognitoAuth>,
     body: Json<RefreshTokenBody>,

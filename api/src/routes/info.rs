@@ -7,7 +7,7 @@ use shared::dto::{Health, ServerInfo};
 
 #[utoipa::path(get, path = "/healthz", tag = "info",
     responses((status = 200, description = "The API is up", body = Health)))]
-pub async fn health() -> Json<Health> {
+pub(crate) async fn health() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
     })
@@ -15,7 +15,7 @@ pub async fn health() -> Json<Health> {
 
 #[utoipa::path(get, path = "/info/server", tag = "info",
     responses((status = 200, description = "What is serving this API", body = ServerInfo)))]
-pub async fn server() -> Json<ServerInfo> {
+pub(crate) async fn server() -> Json<ServerInfo> {
     Json(ServerInfo {
         framework: "actix-web 4".into(),
         version: env!("CARGO_PKG_VERSION").into(),
@@ -26,7 +26,7 @@ pub async fn server() -> Json<ServerInfo> {
 }
 
 /// `/docs` → `/docs/`, where Swagger UI lives.
-pub async fn docs_redirect() -> HttpResponse {
+pub(crate) async fn docs_redirect() -> HttpResponse {
     HttpResponse::Found()
         .insert_header((header::LOCATION, "/docs/"))
         .finish()

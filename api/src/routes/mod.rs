@@ -1,10 +1,10 @@
 //! The HTTP surface: one module per resource.
 
-pub mod admin;
-pub mod auth;
-pub mod info;
-pub mod stats;
-pub mod user;
+pub(crate) mod admin;
+pub(crate) mod auth;
+pub(crate) mod info;
+pub(crate) mod stats;
+pub(crate) mod user;
 
 use crate::auth::CognitoAuth;
 use crate::error::ApiError;
@@ -13,7 +13,7 @@ use actix_web::middleware::DefaultHeaders;
 use actix_web::web;
 
 /// Every route; the protected ones wrapped in `auth`.
-pub fn configure(cfg: &mut web::ServiceConfig, auth: &CognitoAuth) {
+pub(crate) fn configure(cfg: &mut web::ServiceConfig, auth: &CognitoAuth) {
     cfg.service(web::resource("/healthz").route(web::get().to(info::health)))
         .service(web::resource("/info/server").route(web::get().to(info::server)))
         .service(web::resource("/docs").route(web::get().to(info::docs_redirect)))
@@ -77,6 +77,6 @@ pub fn configure(cfg: &mut web::ServiceConfig, auth: &CognitoAuth) {
 }
 
 /// Any path no route matches.
-pub async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
+pub(crate) async fn not_found() -> Result<actix_web::HttpResponse, ApiError> {
     Err(ApiError::NotFound("no such route".into()))
 }

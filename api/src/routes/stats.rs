@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// `?kpi=&year=`; both optional.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct StatsQuery {
+pub(crate) struct StatsQuery {
     /// Only this KPI, e.g. `sales`.
     pub kpi: Option<String>,
     /// Only this year, e.g. `2025`.
@@ -40,7 +40,7 @@ impl From<StoreError> for ApiError {
         (status = 401, description = "No valid access token", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(sub = %user.claims.sub))]
-pub async fn list(
+pub(crate) async fn list(
     user: AuthenticatedUser,
     store: Data<StatsStore>,
     query: Query<StatsQuery>,
@@ -88,7 +88,7 @@ pub async fn list(
         (status = 409, description = "A record for this kpi and period exists", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(sub = %admin.0.claims.sub))]
-pub async fn create(
+pub(crate) async fn create(
     admin: AdminUser,
     store: Data<StatsStore>,
     body: Json<UniqueKeys>,
@@ -111,7 +111,7 @@ pub async fn create(
         (status = 409, description = "Another record has this kpi and period", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(sub = %admin.0.claims.sub))]
-pub async fn update(
+pub(crate) async fn update(
     admin: AdminUser,
     store: Data<StatsStore>,
     id: Path<String>,
@@ -132,7 +132,7 @@ pub async fn update(
         (status = 404, description = "No such record", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(sub = %admin.0.claims.sub))]
-pub async fn remove(
+pub(crate) async fn remove(
     admin: AdminUser,
     store: Data<StatsStore>,
     id: Path<String>,
@@ -149,7 +149,7 @@ fn record_id(raw: &str) -> Result<i64, ApiError> {
 }
 
 /// `{kpi, period, value}` with every problem named by field.
-pub fn parse_input(body: Value) -> Result<KpiInput, ApiError> {
+pub(crate) fn parse_input(body: Value) -> Result<KpiInput, ApiError> {
     let Value::Object(map) = body else {
         return Err(ApiError::BadRequest(
             "the body must be a JSON object {kpi, period, value}".into(),

@@ -13,7 +13,7 @@ use shared::ErrorBody;
         (status = 503, description = "Cognito unavailable", body = ErrorBody),
     ))]
 #[tracing::instrument(skip_all, fields(sub = %user.claims.sub))]
-pub async fn profile(
+pub(crate) async fn profile(
     user: AuthenticatedUser,
     auth: Data<CognitoAuth>,
 ) -> Result<Json<UserProfile>, ApiError> {
