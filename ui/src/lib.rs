@@ -5,9 +5,13 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod base64url;
 pub mod components;
 pub mod hooks;
+pub mod json;
+pub mod number;
 pub mod pages;
+pub mod query;
 pub mod routes;
 
 /// Mounts the app on `<body>`.

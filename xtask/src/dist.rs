@@ -15,7 +15,10 @@ pub const LAMBDA_TARGET: &str = "x86_64-unknown-linux-musl";
 pub fn run(api_url: Option<String>, api_only: bool, ui_only: bool) -> Result<(), String> {
     let root = crate::workspace_root();
     if !api_only {
-        build_ui(&root, api_url.as_deref().unwrap_or("http://localhost:8000"))?;
+        build_ui(
+            &root.join("dist"),
+            api_url.as_deref().unwrap_or("http://localhost:8000"),
+        )?;
     }
     if !ui_only {
         package_api(&root)?;
@@ -23,14 +26,15 @@ pub fn run(api_url: Option<String>, api_only: bool, ui_only: bool) -> Result<(),
     Ok(())
 }
 
-fn build_ui(root: &Path, api_url: &str) -> Result<(), String> {
+/// The release UI build in `dist`, as deployed: `config.json` naming the API,
+/// no inline script.
+pub fn build_ui(dist: &Path, api_url: &str) -> Result<(), String> {
     tools::ensure_ui_build_tools()?;
-    let dist = root.join("dist");
-    tools::trunk_build(&dist, true)?;
+    tools::trunk_build(dist, true)?;
     let config = format!("{{ \"apiUrl\": {api_url:?} }}\n");
     std::fs::write(dist.join("config.json"), config).map_err(|e| format!("config.json: {e}"))?;
-    externalize_inline_scripts(&dist)?;
-    println!("xtask: dist/ is ready (API {api_url})");
+    externalize_inline_scripts(dist)?;
+    println!("xtask: {} is ready (API {api_url})", dist.display());
     Ok(())
 }
 

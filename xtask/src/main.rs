@@ -7,6 +7,7 @@ mod dev;
 mod dist;
 mod e2e;
 mod install;
+mod size;
 mod test;
 mod tools;
 

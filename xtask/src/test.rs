@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order, with one summary line at the end.
 
 use crate::install::{Installs, Job};
-use crate::{checks, tools};
+use crate::{checks, size, tools};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -118,6 +118,15 @@ pub fn run() -> Result<(), String> {
         installs.wait(Job::Rust)?;
         run_browser_tests(&root, counts)
     });
+    steps.check(
+        "UI first load within budget (release dist, gzip -9)",
+        || {
+            // wasm-opt comes with the npm tools.
+            installs.wait(Job::Rust)?;
+            installs.wait(Job::Scripts)?;
+            size::check(&root)
+        },
+    );
     steps.check("infra/ parses, checkov, actionlint", || {
         installs.wait(Job::Scripts)?;
         checks::run_all(&root)

@@ -1,8 +1,7 @@
 //! The signed-in session: tokens in localStorage under one key (shared by
 //! tabs), sign-in attempts (state + PKCE verifier) in sessionStorage (one per tab).
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
+use crate::{base64url, json};
 use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use serde::{Deserialize, Serialize};
 use shared::dto::Tokens;
@@ -41,8 +40,9 @@ fn claims(token: &str) -> Claims {
     token
         .split('.')
         .nth(1)
-        .and_then(|payload| URL_SAFE_NO_PAD.decode(payload).ok())
-        .and_then(|json| serde_json::from_slice(&json).ok())
+        .and_then(base64url::decode)
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|text| json::from_str(&text).ok())
         .unwrap_or_default()
 }
 
@@ -104,11 +104,11 @@ impl Session {
 }
 
 pub fn load() -> Option<Session> {
-    LocalStorage::get(SESSION_KEY).ok()
+    json::load(&LocalStorage::raw(), SESSION_KEY)
 }
 
 pub fn save(session: &Session) {
-    if let Err(e) = LocalStorage::set(SESSION_KEY, session) {
+    if let Err(e) = json::store(&LocalStorage::raw(), SESSION_KEY, session) {
         web_sys::console::error_1(&format!("cannot save the session: {e}").into());
     }
 }
@@ -127,15 +127,19 @@ pub struct SignInAttempt {
 }
 
 pub fn remember_attempt(state: &str, attempt: &SignInAttempt) -> Result<(), String> {
-    SessionStorage::set(format!("{ATTEMPT_PREFIX}{state}"), attempt)
-        .map_err(|e| format!("cannot store the sign-in attempt: {e}"))
+    json::store(
+        &SessionStorage::raw(),
+        &format!("{ATTEMPT_PREFIX}{state}"),
+        attempt,
+    )
+    .map_err(|e| format!("cannot store the sign-in attempt: {e}"))
 }
 
 /// The attempt `state` names, removed so that it is used once; `None` for an
 /// unknown (forged, replayed or other tab's) state.
 pub fn take_attempt(state: &str) -> Option<SignInAttempt> {
     let key = format!("{ATTEMPT_PREFIX}{state}");
-    let attempt = SessionStorage::get(&key).ok();
+    let attempt = json::load(&SessionStorage::raw(), &key);
     SessionStorage::delete(&key);
     attempt
 }
@@ -159,7 +163,7 @@ mod tests {
     use super::*;
 
     fn token(payload: &str) -> String {
-        format!("e30.{}.sig", URL_SAFE_NO_PAD.encode(payload))
+        format!("e30.{}.sig", base64url::encode(payload.as_bytes()))
     }
 
     #[test]

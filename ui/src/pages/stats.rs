@@ -65,7 +65,8 @@ fn title(kpi: &str) -> String {
     chars
         .next()
         .map(|c| {
-            c.to_uppercase()
+            // KPI names are ASCII (`[a-z][a-z0-9_]*`): no Unicode case tables needed.
+            std::iter::once(c.to_ascii_uppercase())
                 .chain(chars)
                 .collect::<String>()
                 .replace('_', " ")
