@@ -41,6 +41,8 @@ enum Command {
     Bench,
     /// Install what the UI build and browser tests need, if missing.
     Tools,
+    /// The release UI's first load (html + js + wasm + css, gzip -9) against its budget.
+    Size,
     /// Build what a deployment uploads: dist/ (release UI + config.json) and the API's Lambda zip.
     Dist {
         /// The deployed API's base URL, written into dist/config.json.
@@ -61,6 +63,11 @@ fn main() -> ExitCode {
         Command::Test => test::run(),
         Command::E2e { repeat } => e2e::run(repeat),
         Command::Bench => bench::run(),
+        Command::Size => size::check(&workspace_root()).and_then(|within| {
+            within
+                .then_some(())
+                .ok_or_else(|| "the UI's first load is over budget".to_owned())
+        }),
         Command::Dist {
             api_url,
             api_only,
