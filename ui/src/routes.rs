@@ -38,7 +38,10 @@ const PATHS: [(&str, Route); 8] = [
 /// `NotFound`.
 impl Routable for Route {
     fn from_path(path: &str, _params: &HashMap<&str, &str>) -> Option<Self> {
-        PATHS.iter().find(|(p, _)| *p == path).map(|(_, r)| r.clone())
+        PATHS
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, r)| r.clone())
     }
 
     fn to_path(&self) -> String {
@@ -112,9 +115,28 @@ mod tests {
     #[test]
     fn paths_are_recognised_as_the_derive_recognises_them() {
         let paths = [
-            "", "/", "//", "/signin", "/signin/", "/signout", "/stats", "/stats/", "/stats//",
-            "/stats/x", "//stats", "/Stats", "/user", "/server", "/admin", "/admin/",
-            "/admin/users", "/admin/users/", "/admin/users/x", "/404", "/nope", "stats",
+            "",
+            "/",
+            "//",
+            "/signin",
+            "/signin/",
+            "/signout",
+            "/stats",
+            "/stats/",
+            "/stats//",
+            "/stats/x",
+            "//stats",
+            "/Stats",
+            "/user",
+            "/server",
+            "/admin",
+            "/admin/",
+            "/admin/users",
+            "/admin/users/",
+            "/admin/users/x",
+            "/404",
+            "/nope",
+            "stats",
         ];
         for path in paths {
             let ours = Route::recognize(path).map(|r| r.to_path());
@@ -132,7 +154,11 @@ mod tests {
         assert_eq!(Route::recognize("/stats/"), Some(Route::Stats));
         assert_eq!(Route::recognize("/admin/users"), Some(Route::AdminUsers));
         for unknown in ["/nope", "/stats/x", "//stats", "/Stats", "/admin"] {
-            assert_eq!(Route::recognize(unknown), Some(Route::NotFound), "{unknown}");
+            assert_eq!(
+                Route::recognize(unknown),
+                Some(Route::NotFound),
+                "{unknown}"
+            );
         }
         for (path, route) in PATHS {
             assert_eq!(route.to_path(), path);
