@@ -25,13 +25,11 @@ pub struct RuntimeConfig {
 
 async fn load_runtime_config() -> RuntimeConfig {
     let fetched = async {
-        gloo_net::http::Request::get("/config.json")
+        let response = gloo_net::http::Request::get("/config.json")
             .send()
             .await
-            .ok()?
-            .json::<RuntimeConfig>()
-            .await
-            .ok()
+            .ok()?;
+        crate::json::read::<RuntimeConfig>(response).await.ok()
     };
     fetched.await.unwrap_or_else(|| RuntimeConfig {
         api_url: DEFAULT_API_URL.into(),

@@ -5,10 +5,14 @@
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod base64url;
 pub mod clock;
 pub mod components;
 pub mod hooks;
+pub mod json;
+pub mod number;
 pub mod pages;
+pub mod query;
 pub mod routes;
 
 /// Mounts the app on `<body>`.

@@ -15,7 +15,10 @@ pub const LAMBDA_TARGET: &str = "x86_64-unknown-linux-musl";
 pub fn run(api_url: Option<String>, api_only: bool, ui_only: bool) -> Result<(), String> {
     let root = crate::workspace_root();
     if !api_only {
-        build_ui(&root, api_url.as_deref().unwrap_or("http://localhost:8000"))?;
+        build_ui(
+            &root.join("dist"),
+            api_url.as_deref().unwrap_or("http://localhost:8000"),
+        )?;
     }
     if !ui_only {
         package_api(&root)?;
@@ -23,24 +26,31 @@ pub fn run(api_url: Option<String>, api_only: bool, ui_only: bool) -> Result<(),
     Ok(())
 }
 
-fn build_ui(root: &Path, api_url: &str) -> Result<(), String> {
+/// The release UI build in `dist`, as deployed: `config.json` naming the API,
+/// no inline script.
+pub fn build_ui(dist: &Path, api_url: &str) -> Result<(), String> {
     tools::ensure_ui_build_tools()?;
-    let dist = root.join("dist");
-    tools::trunk_build(&dist, true)?;
+    tools::trunk_build(dist, true)?;
     let config = format!("{{ \"apiUrl\": {api_url:?} }}\n");
     std::fs::write(dist.join("config.json"), config).map_err(|e| format!("config.json: {e}"))?;
-    externalize_inline_scripts(&dist)?;
-    println!("xtask: dist/ is ready (API {api_url})");
+    externalize_inline_scripts(dist)?;
+    println!("xtask: {} is ready (API {api_url})", dist.display());
     Ok(())
 }
 
 /// Moves each inline `<script type="module">` of `index.html` into its own
 /// file, so that the Content-Security-Policy can forbid inline scripts.
+/// Trunk's release build minifies the page, which drops the quotes.
 fn externalize_inline_scripts(dist: &Path) -> Result<(), String> {
     let index = dist.join("index.html");
     let mut html = std::fs::read_to_string(&index).map_err(|e| format!("index.html: {e}"))?;
-    let open = r#"<script type="module">"#;
-    while let Some(start) = html.find(open) {
+    let opening = |html: &str| {
+        [r#"<script type="module">"#, "<script type=module>"]
+            .into_iter()
+            .filter_map(|open| html.find(open).map(|start| (start, open)))
+            .min()
+    };
+    while let Some((start, open)) = opening(&html) {
         let body_start = start + open.len();
         let end = html[body_start..]
             .find("</script>")
@@ -54,7 +64,21 @@ fn externalize_inline_scripts(dist: &Path) -> Result<(), String> {
         let tag = format!(r#"<script type="module" src="/{name}"></script>"#);
         html.replace_range(start..end + "</script>".len(), &tag);
     }
+    if has_inline_script(&html) {
+        return Err("index.html keeps an inline script the CSP would block".into());
+    }
     std::fs::write(&index, html).map_err(|e| format!("index.html: {e}"))
+}
+
+/// Whether a `<script>` tag of `html` has no `src`.
+fn has_inline_script(html: &str) -> bool {
+    html.match_indices("<script").any(|(start, _)| {
+        !html[start..]
+            .split('>')
+            .next()
+            .unwrap_or("")
+            .contains("src=")
+    })
 }
 
 fn package_api(root: &Path) -> Result<(), String> {
@@ -104,13 +128,30 @@ fn package_api(root: &Path) -> Result<(), String> {
 mod tests {
     #[test]
     fn inline_module_scripts_move_into_files() {
+        for page in [
+            "<head><script type=\"module\">import init from '/ui.js'; await init();</script></head>",
+            // As trunk's release build minifies it.
+            "<head><script type=module>import init from '/ui.js'; await init();</script></head>",
+        ] {
+            moves_the_script_out_of(page);
+        }
+    }
+
+    #[test]
+    fn inline_scripts_are_told_from_external_ones() {
+        assert!(super::has_inline_script("<script>alert(1)</script>"));
+        assert!(super::has_inline_script(
+            "<script type=text/javascript>x()</script>"
+        ));
+        assert!(!super::has_inline_script(
+            r#"<script type="module" src="/boot.js"></script>"#
+        ));
+    }
+
+    fn moves_the_script_out_of(page: &str) {
         let dir = std::env::temp_dir().join(format!("xtask-dist-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("dir");
-        std::fs::write(
-            dir.join("index.html"),
-            "<head><script type=\"module\">import init from '/ui.js'; await init();</script></head>",
-        )
-        .expect("write");
+        std::fs::write(dir.join("index.html"), page).expect("write");
         super::externalize_inline_scripts(&dir).expect("rewritten");
         let html = std::fs::read_to_string(dir.join("index.html")).expect("read");
         assert!(!html.contains("import init"), "{html}");

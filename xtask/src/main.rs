@@ -8,6 +8,7 @@ mod dist;
 mod e2e;
 mod fuzz;
 mod install;
+mod size;
 mod test;
 mod tools;
 
@@ -50,6 +51,8 @@ enum Command {
     Bench,
     /// Install what the UI build and browser tests need, if missing.
     Tools,
+    /// The release UI's first load (html + js + wasm + css, gzip -9) against its budget.
+    Size,
     /// Build what a deployment uploads: dist/ (release UI + config.json) and the API's Lambda zip.
     Dist {
         /// The deployed API's base URL, written into dist/config.json.
@@ -73,6 +76,11 @@ fn main() -> ExitCode {
             fuzz::run_alone(&fuzz::Options { seed, max_examples })
         }
         Command::Bench => bench::run(),
+        Command::Size => size::check(&workspace_root()).and_then(|within| {
+            within
+                .then_some(())
+                .ok_or_else(|| "the UI's first load is over budget".to_owned())
+        }),
         Command::Dist {
             api_url,
             api_only,

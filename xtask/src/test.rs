@@ -1,7 +1,7 @@
 //! `cargo xtask test`: every check CI runs, in order, with one summary line at the end.
 
 use crate::install::{Installs, Job};
-use crate::{checks, fuzz, tools};
+use crate::{checks, fuzz, size, tools};
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -122,6 +122,19 @@ pub fn run() -> Result<(), String> {
         installs.wait(Job::Rust)?;
         run_browser_tests(&root, counts)
     });
+    steps.check(
+        "UI first load within budget (release dist, gzip -9)",
+        || {
+            installs.wait(Job::Rust)?;
+            // wasm-opt comes with the npm tools; a failure there that is not
+            // wasm-opt's (checkov, say) has its own line, and the build
+            // below checks for wasm-opt itself.
+            if let Err(e) = installs.wait(Job::Scripts) {
+                eprintln!("xtask: {e}");
+            }
+            size::check(&root)
+        },
+    );
     steps.check("infra/ parses, checkov, actionlint", || {
         installs.wait(Job::Scripts)?;
         checks::run_all(&root)

@@ -280,15 +280,14 @@ async fn send(
 }
 
 fn to_json<B: Serialize>(body: &B) -> Result<String, ApiError> {
-    serde_json::to_string(body).map_err(|e| ApiError::Unexpected(e.to_string()))
+    crate::json::to_string(body).map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
 async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     if !response.ok() {
         return Err(error_of(response).await);
     }
-    response
-        .json::<T>()
+    crate::json::read::<T>(response)
         .await
         .map_err(|e| ApiError::Unexpected(e.to_string()))
 }
@@ -296,7 +295,7 @@ async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiErro
 /// The API's JSON error, or a description of whatever came instead.
 pub async fn error_of(response: Response) -> ApiError {
     let status = response.status();
-    match response.json::<ErrorBody>().await {
+    match crate::json::read::<ErrorBody>(response).await {
         Ok(body) => ApiError::Api {
             status,
             code: body.error,

@@ -52,7 +52,7 @@ pub fn authorize_url(
     code_challenge: &str,
 ) -> String {
     let scope = config.scopes.join(" ");
-    let query = serde_urlencoded::to_string([
+    let query = crate::query::encode(&[
         ("response_type", "code"),
         ("client_id", config.client_id.as_str()),
         ("redirect_uri", redirect_uri),
@@ -60,17 +60,15 @@ pub fn authorize_url(
         ("state", state),
         ("code_challenge_method", "S256"),
         ("code_challenge", code_challenge),
-    ])
-    .unwrap_or_default();
+    ]);
     format!("{}?{query}", config.authorize_url)
 }
 
 pub fn logout_url(config: &AuthConfig, logout_uri: &str) -> String {
-    let query = serde_urlencoded::to_string([
+    let query = crate::query::encode(&[
         ("client_id", config.client_id.as_str()),
         ("logout_uri", logout_uri),
-    ])
-    .unwrap_or_default();
+    ]);
     format!("{}?{query}", config.logout_url)
 }
 

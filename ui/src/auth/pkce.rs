@@ -1,8 +1,7 @@
 //! PKCE (RFC 7636, `S256`) and the random values sign-in needs.
 
 use super::error::AuthError;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
+use crate::base64url;
 use sha2::{Digest, Sha256};
 
 /// A verifier and its `S256` challenge.
@@ -38,7 +37,7 @@ impl std::fmt::Debug for Pkce {
 
 /// `BASE64URL(SHA256(verifier))`, no padding.
 pub fn challenge_s256(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+    base64url::encode(&Sha256::digest(verifier.as_bytes()))
 }
 
 /// `bytes` random bytes from the browser's CSPRNG, base64url.
@@ -51,7 +50,7 @@ pub fn random_url_safe(bytes: usize) -> Result<String, AuthError> {
     crypto
         .get_random_values_with_u8_array(&mut buffer)
         .map_err(|_| AuthError::RandomRefused)?;
-    Ok(URL_SAFE_NO_PAD.encode(buffer))
+    Ok(base64url::encode(&buffer))
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! A line chart drawn as SVG by Yew itself: axes, grid, a line and labelled points.
 
+use crate::number::{fixed1, text};
 use yew::prelude::*;
 
 const WIDTH: f64 = 560.0;
@@ -34,8 +35,8 @@ pub fn compact(value: f64) -> String {
     } else {
         (value, "")
     };
-    let text = format!("{scaled:.1}");
-    format!("{}{suffix}", text.trim_end_matches(".0"))
+    let digits = fixed1(scaled);
+    format!("{}{suffix}", digits.trim_end_matches(".0"))
 }
 
 /// A round step (1, 2 or 5 × 10ⁿ) that splits `span` into about `parts`.
@@ -96,17 +97,17 @@ pub fn line_chart(props: &LineChartProps) -> Html {
     let line: String = points
         .iter()
         .enumerate()
-        .map(|(i, p)| format!("{:.1},{:.1}", x(i), y(p.value)))
+        .map(|(i, p)| format!("{},{}", fixed1(x(i)), fixed1(y(p.value))))
         .collect::<Vec<_>>()
         .join(" ");
     let lines = ((high - low) / y_step).round() as usize;
     let grid = (0..=lines).map(|k| {
         let value = low + y_step * k as f64;
-        let gy = format!("{:.1}", y(value));
+        let gy = fixed1(y(value));
         html! {
             <g class="grid">
-                <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={gy.clone()} y2={gy.clone()} />
-                <text x={(LEFT - 8.0).to_string()} y={gy} text-anchor="end" dominant-baseline="middle">
+                <line x1={text(LEFT)} x2={text(WIDTH - RIGHT)} y1={gy.clone()} y2={gy.clone()} />
+                <text x={text(LEFT - 8.0)} y={gy} text-anchor="end" dominant-baseline="middle">
                     { compact(value) }
                 </text>
             </g>
@@ -115,10 +116,10 @@ pub fn line_chart(props: &LineChartProps) -> Html {
     let dots = points.iter().enumerate().map(|(i, p)| {
         html! {
             <g class="point">
-                <circle cx={format!("{:.1}", x(i))} cy={format!("{:.1}", y(p.value))} r="4">
-                    <title>{ format!("{}: {}", p.label, p.value) }</title>
+                <circle cx={fixed1(x(i))} cy={fixed1(y(p.value))} r="4">
+                    <title>{ format!("{}: {}", p.label, text(p.value)) }</title>
                 </circle>
-                <text class="x-label" x={format!("{:.1}", x(i))} y={(HEIGHT - 12.0).to_string()}
+                <text class="x-label" x={fixed1(x(i))} y={text(HEIGHT - 12.0)}
                     text-anchor="middle">{ p.label.clone() }</text>
             </g>
         }
@@ -133,7 +134,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
     html! {
         <figure class="chart">
             <figcaption>{ props.title.clone() }</figcaption>
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={summary}
+            <svg viewBox={format!("0 0 {} {}", text(WIDTH), text(HEIGHT))} role="img" aria-label={summary}
                 preserveAspectRatio="xMidYMid meet">
                 { for grid }
                 <polyline class="line" points={line} />

@@ -40,8 +40,8 @@ fn parse(fields: &Fields) -> Result<KpiInput, BTreeMap<String, String>> {
     if let Some(p) = rules::period_problem(period) {
         problems.insert("period".to_owned(), p.to_owned());
     }
-    let value = match fields.value.trim().parse::<f64>() {
-        Ok(v) if rules::value_problem(v).is_none() => Some(v),
+    let value = match crate::number::parse(fields.value.trim()) {
+        Some(v) if rules::value_problem(v).is_none() => Some(v),
         _ => {
             problems.insert("value".to_owned(), "must be a number".to_owned());
             None
@@ -65,7 +65,7 @@ pub fn stat_form(props: &StatFormProps) -> Html {
         StatFormMode::Edit(record) => Fields {
             kpi: record.kpi.clone(),
             period: record.period.clone(),
-            value: record.value.to_string(),
+            value: crate::number::text(record.value),
         },
     };
     let fields = use_state(|| initial);

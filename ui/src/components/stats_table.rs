@@ -67,7 +67,7 @@ pub fn stats_table(props: &StatsTableProps) -> Html {
 
 /// 1234567.5 → "1,234,567.5"
 pub fn format_value(value: f64) -> String {
-    let text = format!("{value}");
+    let text = crate::number::text(value);
     let (int, frac) = text
         .split_once('.')
         .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));

@@ -68,7 +68,8 @@ pub fn admin_users() -> Html {
                 .map(|i| i.value())
                 .unwrap_or_default();
             position.set(Position {
-                search: search.trim().to_lowercase(),
+                // The browser's toLowerCase: no Unicode case tables in the bundle.
+                search: String::from(js_sys::JsString::from(search.trim()).to_lower_case()),
                 ..Position::default()
             });
         })

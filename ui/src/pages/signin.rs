@@ -12,12 +12,23 @@ use shared::dto::TokenRequest;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+/// What Cognito's redirect carries, read by the browser's `URLSearchParams`.
+fn callback_query(search: &str) -> CallbackQuery {
+    let get = |name| crate::query::get(search, name);
+    CallbackQuery {
+        code: get("code"),
+        state: get("state"),
+        error: get("error"),
+        error_description: get("error_description"),
+    }
+}
+
 #[function_component(SignIn)]
 pub fn sign_in() -> Html {
     let app = use_app();
     let navigator = use_navigator();
     let query = use_location()
-        .and_then(|l| l.query::<CallbackQuery>().ok())
+        .map(|l| callback_query(l.query_str()))
         .unwrap_or_default();
     // (what went wrong, where the person wanted to go)
     let failure = use_state(|| None::<(AuthError, String)>);
@@ -51,12 +62,12 @@ pub fn sign_in() -> Html {
                                 .split_once('?')
                                 .unwrap_or((attempt.return_to.as_str(), ""));
                             let route = Route::recognize(path).unwrap_or(Route::Home);
-                            let pairs: Vec<(String, String)> =
-                                serde_urlencoded::from_str(query).unwrap_or_default();
                             if let Some(navigator) = navigator {
-                                if navigator.replace_with_query(&route, &pairs).is_err() {
-                                    navigator.replace(&route);
-                                }
+                                // The query as it was asked for (a path `safe_return_path` kept).
+                                let query = yew_router::query::Raw(query);
+                                navigator
+                                    .replace_with_query(&route, query)
+                                    .unwrap_or_else(|e| match e {});
                             }
                         }
                         Err(error) => {

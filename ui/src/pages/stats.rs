@@ -16,27 +16,49 @@ const MONTHS: [&str; 12] = [
 /// The seeded KPIs first, in this order; others after them, alphabetically.
 const KPI_ORDER: [&str; 3] = ["sales", "revenue", "cost"];
 
+/// A stable insertion sort: the lists sorted here are short (a year's
+/// months, a handful of KPIs), and it is a fraction of the size of the
+/// standard library's sorts, which would be compiled into the bundle once
+/// per element type.
+fn sort_small<T>(items: &mut [T], before: impl Fn(&T, &T) -> bool) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && before(&items[j], &items[j - 1]) {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+}
+
+/// Where a KPI goes: the seeded ones first, in their order, then the rest.
+fn kpi_rank(kpi: &str) -> usize {
+    KPI_ORDER
+        .iter()
+        .position(|o| *o == kpi)
+        .unwrap_or(KPI_ORDER.len())
+}
+
 /// Years present, newest first.
 pub fn years(records: &[KpiRecord]) -> Vec<i32> {
-    let mut years: Vec<i32> = records.iter().map(|r| r.year).collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
+    let mut years: Vec<i32> = Vec::new();
+    for record in records {
+        if !years.contains(&record.year) {
+            years.push(record.year);
+        }
+    }
+    sort_small(&mut years, |a, b| a > b);
     years
 }
 
 /// KPI names present, in display order.
 pub fn kpis(records: &[KpiRecord]) -> Vec<String> {
-    let mut names: Vec<String> = records.iter().map(|r| r.kpi.clone()).collect();
-    names.sort_by_key(|k| {
-        (
-            KPI_ORDER
-                .iter()
-                .position(|o| o == k)
-                .unwrap_or(KPI_ORDER.len()),
-            k.clone(),
-        )
-    });
-    names.dedup();
+    let mut names: Vec<String> = Vec::new();
+    for record in records {
+        if !names.contains(&record.kpi) {
+            names.push(record.kpi.clone());
+        }
+    }
+    sort_small(&mut names, |a, b| (kpi_rank(a), a) < (kpi_rank(b), b));
     names
 }
 
@@ -46,7 +68,7 @@ pub fn series(records: &[KpiRecord], kpi: &str, year: i32) -> Vec<Point> {
         .iter()
         .filter(|r| r.kpi == kpi && r.year == year)
         .collect();
-    points.sort_by_key(|r| r.month);
+    sort_small(&mut points, |a, b| a.month < b.month);
     points
         .into_iter()
         .map(|r| Point {
@@ -65,7 +87,8 @@ fn title(kpi: &str) -> String {
     chars
         .next()
         .map(|c| {
-            c.to_uppercase()
+            // KPI names are ASCII (`[a-z][a-z0-9_]*`): no Unicode case tables needed.
+            std::iter::once(c.to_ascii_uppercase())
                 .chain(chars)
                 .collect::<String>()
                 .replace('_', " ")
@@ -126,7 +149,8 @@ pub fn stats() -> Html {
             .cloned()
             .collect();
         let order = kpis(&rows);
-        rows.sort_by_key(|r| (order.iter().position(|k| *k == r.kpi), r.month));
+        let rank = |r: &KpiRecord| (order.iter().position(|k| *k == r.kpi), r.month);
+        sort_small(&mut rows, |a, b| rank(a) < rank(b));
         rows
     };
     let charts = year.map(|year| {
