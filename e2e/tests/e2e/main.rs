@@ -5,4 +5,5 @@ mod axe;
 mod helpers;
 mod keyboard;
 mod scenarios;
+mod stack;
 mod windows;
