@@ -136,6 +136,15 @@ pub fn client<'a>(config: &'a EmulatorConfig, name: &str) -> &'a ClientConfig {
 }
 
 /// The JSON of one segment of a JWT: 0 the header, 1 the payload.
+/// A response header's value as text.
+pub fn header(response: &Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
 pub fn jwt_part(token: &str, index: usize) -> Value {
     use base64::Engine;
     let segment = token.split('.').nth(index).expect("JWT segment");

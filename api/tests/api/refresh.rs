@@ -19,14 +19,6 @@ async fn expired_session(app: &TestApp, user: (&str, &str)) -> (String, String) 
     )
 }
 
-fn header(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
 #[actix_web::test]
 async fn expired_token_with_refresh_token_returns_new_access_token() {
     let app = spawn_app().await;

@@ -82,14 +82,6 @@ async fn signing_a_user_out_everywhere_reaches_every_instance() {
     );
 }
 
-fn header(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
 /// With rotation, Cognito honours an old refresh token once. Two instances
 /// (two tabs on two Lambdas) refreshing the same one at the same moment must
 /// share that one answer instead of one of them ending the session.

@@ -42,6 +42,13 @@ impl Drop for Browser {
     }
 }
 
+/// A browser signed in to the UI at `ui` as `user`, on its `/stats` page.
+pub async fn signed_in(ui: &str, user: (&str, &str)) -> Browser {
+    let browser = browser().await;
+    browser.sign_in_at(ui, "/stats", user, Page::Stats).await;
+    browser
+}
+
 pub async fn browser() -> Browser {
     browser_sized(None).await
 }

@@ -1,7 +1,7 @@
 //! Several windows of one browser (tabs sharing localStorage, each with its
 //! own sessionStorage), faults at the emulator, and what a page's layout does.
 
-use crate::helpers::{Browser, Stack};
+use crate::helpers::{Browser, Page, Stack};
 use cognito_emulator::{Fault, FaultTarget};
 use fantoccini::wd::WindowHandle;
 use serde_json::Value;
@@ -14,6 +14,14 @@ impl Browser {
 
     /// Opens another window of this browser (same profile, so the same
     /// localStorage) on `url`, and makes it current.
+    /// A second tab of the signed-in UI at `ui`, on `/user`: (first, second).
+    pub async fn second_tab(&self, ui: &str) -> (WindowHandle, WindowHandle) {
+        let first = self.current_window().await;
+        let second = self.open_window(&format!("{ui}/user")).await;
+        self.wait_for_page(ui, "/user", Page::Profile).await;
+        (first, second)
+    }
+
     pub async fn open_window(&self, url: &str) -> WindowHandle {
         let opened = self.client.new_window(false).await.expect("a new window");
         self.switch_to(&opened.handle).await;

@@ -72,10 +72,7 @@ async fn b_an_expired_access_token_is_refreshed_without_a_sign_in_page() {
     let stack = spawn_stack().await;
     // Inside the UI's 60 s window from the start: every call carries the refresh token.
     stack.set_access_token_secs(30).await;
-    let browser = browser().await;
-    browser
-        .sign_in_at(&stack.a.ui, "/stats", USER, Page::Stats)
-        .await;
+    let browser = signed_in(&stack.a.ui, USER).await;
     let before = browser.access_token().await;
     let authorizations = stack.authorize_calls().await;
     let refreshes = stack.refresh_calls().await;
@@ -164,10 +161,7 @@ async fn c_admin_edits_records_and_the_chart_follows_while_a_user_cannot() {
 #[actix_web::test]
 async fn d_sign_out_revokes_and_protected_pages_ask_for_sign_in_again() {
     let stack = spawn_stack().await;
-    let browser = browser().await;
-    browser
-        .sign_in_at(&stack.a.ui, "/stats", USER, Page::Stats)
-        .await;
+    let browser = signed_in(&stack.a.ui, USER).await;
     let refresh_token = browser.session().await.expect("session")["refreshToken"]
         .as_str()
         .expect("refresh token")
@@ -197,10 +191,7 @@ async fn d_sign_out_revokes_and_protected_pages_ask_for_sign_in_again() {
 #[actix_web::test]
 async fn e_after_app_a_app_b_signs_in_without_a_password() {
     let stack = spawn_stack().await;
-    let browser = browser().await;
-    browser
-        .sign_in_at(&stack.a.ui, "/stats", USER, Page::Stats)
-        .await;
+    let browser = signed_in(&stack.a.ui, USER).await;
     let authorizations = stack.authorize_calls().await;
     browser.goto(&format!("{}/user", stack.b.ui)).await;
     // Through app B's authorize and callback, back on its profile page.
@@ -262,10 +253,7 @@ async fn g_a_wrong_password_keeps_the_user_on_the_form() {
 #[actix_web::test]
 async fn h_a_token_expired_on_the_apis_clock_is_retried_with_the_refresh_token() {
     let stack = spawn_stack().await;
-    let browser = browser().await;
-    browser
-        .sign_in_at(&stack.a.ui, "/stats", USER, Page::Stats)
-        .await;
+    let browser = signed_in(&stack.a.ui, USER).await;
     let before = browser.access_token().await;
     let before_exp = exp_of(&before);
     let authorizations = stack.authorize_calls().await;

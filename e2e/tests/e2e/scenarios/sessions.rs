@@ -8,10 +8,7 @@ async fn k_a_token_endpoint_fault_during_a_refresh_keeps_the_session_until_it_cl
     let stack = spawn_stack().await;
     // Inside the UI's 60 s window from the start: every call carries the refresh token.
     stack.set_access_token_secs(30).await;
-    let browser = browser().await;
-    browser
-        .sign_in_at(&stack.a.ui, "/stats", USER, Page::Stats)
-        .await;
+    let browser = signed_in(&stack.a.ui, USER).await;
     let (access, refresh) = (browser.access_token().await, browser.refresh_token().await);
     let authorizations = stack.authorize_calls().await;
     let refreshes = stack.refresh_calls().await;
@@ -99,10 +96,7 @@ async fn l_a_callback_with_a_stale_or_foreign_state_shows_a_readable_error_page(
 #[actix_web::test]
 async fn m_a_hand_edited_session_is_discarded_with_a_sign_in_prompt() {
     let stack = spawn_stack().await;
-    let browser = browser().await;
-    browser
-        .sign_in_at(&stack.a.ui, "/stats", USER, Page::Stats)
-        .await;
+    let browser = signed_in(&stack.a.ui, USER).await;
     let authorizations = stack.authorize_calls().await;
     browser
         .js(r#"localStorage.setItem('kpi.session', '{"accessToken":"hand-edited"')"#)

@@ -12,15 +12,8 @@ const HOURS_LATER: u64 = 2 * 60 * 60;
 #[actix_web::test]
 async fn n_a_token_refreshed_in_one_tab_is_used_by_the_other_without_a_refresh() {
     let stack = spawn_stack().await;
-    let browser = browser().await;
-    browser
-        .sign_in_at(&stack.a.ui, "/stats", USER, Page::Stats)
-        .await;
-    let first = browser.current_window().await;
-    let second = browser.open_window(&format!("{}/user", stack.a.ui)).await;
-    browser
-        .wait_for_page(&stack.a.ui, "/user", Page::Profile)
-        .await;
+    let browser = signed_in(&stack.a.ui, USER).await;
+    let (first, second) = browser.second_tab(&stack.a.ui).await;
     browser.count_api_calls().await;
     let before = browser.access_token().await;
     let refreshes = stack.refresh_calls().await;
@@ -60,15 +53,8 @@ async fn n_a_token_refreshed_in_one_tab_is_used_by_the_other_without_a_refresh()
 #[actix_web::test]
 async fn o_a_sign_out_in_one_tab_signs_out_every_tab_and_none_signs_back_in() {
     let stack = spawn_stack().await;
-    let browser = browser().await;
-    browser
-        .sign_in_at(&stack.a.ui, "/stats", USER, Page::Stats)
-        .await;
-    let first = browser.current_window().await;
-    let second = browser.open_window(&format!("{}/user", stack.a.ui)).await;
-    browser
-        .wait_for_page(&stack.a.ui, "/user", Page::Profile)
-        .await;
+    let browser = signed_in(&stack.a.ui, USER).await;
+    let (first, second) = browser.second_tab(&stack.a.ui).await;
     let authorizations = stack.authorize_calls().await;
 
     browser.switch_to(&first).await;
@@ -143,16 +129,9 @@ async fn p_two_tabs_signing_in_at_the_same_moment_both_succeed() {
 #[actix_web::test]
 async fn q_under_refresh_rotation_two_tabs_expiring_together_keep_the_session() {
     let stack = spawn_stack_with(|config| config.with_refresh_rotation(true)).await;
-    let browser = browser().await;
-    browser
-        .sign_in_at(&stack.a.ui, "/stats", USER, Page::Stats)
-        .await;
+    let browser = signed_in(&stack.a.ui, USER).await;
     browser.count_api_calls().await;
-    let first = browser.current_window().await;
-    let second = browser.open_window(&format!("{}/user", stack.a.ui)).await;
-    browser
-        .wait_for_page(&stack.a.ui, "/user", Page::Profile)
-        .await;
+    let (first, second) = browser.second_tab(&stack.a.ui).await;
     browser.count_api_calls().await;
     let rotated_from = browser.refresh_token().await;
     let refreshes = stack.refresh_calls().await;
