@@ -36,8 +36,12 @@ enum Command {
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
         repeat: u32,
     },
-    /// Micro-benchmarks (token validation cost), in an optimised build.
-    Bench,
+    /// One table of the performance figures (release builds, wrk, Node, openssl); JSON in target/bench/.
+    Bench {
+        /// Leave out the release UI build and its first-load size.
+        #[arg(long)]
+        skip_ui: bool,
+    },
     /// Install what the UI build and browser tests need, if missing.
     Tools,
     /// Build what a deployment uploads: dist/ (release UI + config.json) and the API's Lambda zip.
@@ -59,7 +63,7 @@ fn main() -> ExitCode {
         Command::Dev { app_b } => dev::run(app_b),
         Command::Test => test::run(),
         Command::E2e { repeat } => e2e::run(repeat),
-        Command::Bench => bench::run(),
+        Command::Bench { skip_ui } => bench::run(skip_ui),
         Command::Dist {
             api_url,
             api_only,

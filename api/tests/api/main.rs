@@ -13,3 +13,4 @@ mod postgres;
 mod refresh;
 mod sessions;
 mod stats;
+mod stats_cache;

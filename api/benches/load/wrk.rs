@@ -1,0 +1,102 @@
+//! Runs Debian's `wrk` (installed by `cargo xtask bench`) and reads its summary.
+
+use serde::Serialize;
+use std::path::Path;
+use std::process::Command;
+
+/// One wrk run: throughput and latency percentiles.
+#[derive(Debug, Clone, Serialize)]
+pub struct Load {
+    pub requests_per_sec: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub requests: u64,
+    /// Responses that were not 2xx or 3xx (should be none).
+    pub failed: u64,
+}
+
+pub struct Wrk<'a> {
+    pub url: &'a str,
+    pub connections: u32,
+    pub secs: u32,
+    pub headers: &'a [String],
+    /// A Lua script (method and body of a POST).
+    pub script: Option<&'a Path>,
+}
+
+impl Wrk<'_> {
+    pub fn run(&self) -> Load {
+        let mut command = Command::new("wrk");
+        command
+            .arg("-t2")
+            .arg(format!("-c{}", self.connections))
+            .arg(format!("-d{}s", self.secs))
+            .arg("--latency");
+        for header in self.headers {
+            command.arg("-H").arg(header);
+        }
+        if let Some(script) = self.script {
+            command.arg("-s").arg(script);
+        }
+        let output = command
+            .arg(self.url)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run wrk (cargo xtask bench installs it): {e}"));
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "wrk failed: {text}");
+        parse(&text).unwrap_or_else(|| panic!("cannot read wrk's output:\n{text}"))
+    }
+}
+
+fn parse(text: &str) -> Option<Load> {
+    let after = |prefix: &str| -> Option<&str> {
+        text.lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(prefix))
+            .map(str::trim)
+    };
+    let requests = text
+        .lines()
+        .find(|l| l.contains(" requests in "))?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    Some(Load {
+        requests_per_sec: after("Requests/sec:")?.parse().ok()?,
+        p50_ms: millis(after("50%")?)?,
+        p99_ms: millis(after("99%")?)?,
+        requests,
+        failed: after("Non-2xx or 3xx responses:")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0),
+    })
+}
+
+/// `812.00us`, `1.23ms`, `1.01s` in milliseconds.
+fn millis(value: &str) -> Option<f64> {
+    let (number, scale) = if let Some(n) = value.strip_suffix("us") {
+        (n, 1e-3)
+    } else if let Some(n) = value.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = value.strip_suffix('s') {
+        (n, 1e3)
+    } else {
+        return None;
+    };
+    number.parse::<f64>().ok().map(|n| n * scale)
+}
+
+#[test]
+fn reads_a_wrk_summary() {
+    let text = "Running 1s test @ http://127.0.0.1:1/x\n  2 threads and 32 connections\n  \
+        Latency Distribution\n     50%  812.00us\n     75%    1.00ms\n     99%    2.50ms\n  \
+        5000 requests in 1.00s, 1.00MB read\n  Non-2xx or 3xx responses: 3\n\
+        Requests/sec:   4990.12\nTransfer/sec:      1.00MB\n";
+    let load = parse(text).expect("parsed");
+    assert_eq!(load.requests, 5000);
+    assert!((load.p50_ms - 0.812).abs() < 1e-9);
+    assert!((load.p99_ms - 2.5).abs() < 1e-9);
+    assert_eq!(load.failed, 3);
+    assert!((load.requests_per_sec - 4990.12).abs() < 1e-9);
+}
