@@ -11,7 +11,7 @@ mod wrk;
 
 use cognito_emulator::config::EmulatorConfig;
 use cognito_emulator::testing;
-use procs::{free_port, memory_kib, Service};
+use procs::{cpu_time, free_port, memory_kib, Service};
 use reqwest::Client;
 use serde_json::{json, Value};
 use shared::dto::Tokens;
@@ -132,7 +132,7 @@ impl Bench {
         let rss_idle = memory_kib(api.pid(), "VmRSS:");
         let tokens = self.sign_in(&api).await;
 
-        let info = self.wrk(&format!("{}/info/server", api.base), &[], None, 32);
+        let info = self.wrk(&format!("{}/info/server", api.base), (&[], None), 32, api.pid());
         let bearer = format!("Authorization: Bearer {}", tokens.access_token);
         let sampling = Arc::new(AtomicBool::new(true));
         let peak = Arc::new(AtomicU64::new(0));
@@ -145,7 +145,12 @@ impl Bench {
                 }
             })
         };
-        let stats = self.wrk(&format!("{}/stats", api.base), &[bearer], None, 32);
+        let stats = self.wrk(
+            &format!("{}/stats", api.base),
+            (&[bearer], None),
+            32,
+            api.pid(),
+        );
         sampling.store(false, Ordering::Relaxed);
         let _ = sampler.join();
 
@@ -168,9 +173,9 @@ impl Bench {
         .expect("refresh.lua");
         let grants = self.wrk(
             &format!("{}/oauth2/token", self.emulator.base),
-            &[],
-            Some(&script),
+            (&[], Some(&script)),
             16,
+            self.emulator.pid(),
         );
         let single_flight = self.single_flight(&api).await;
         json!({
@@ -186,7 +191,14 @@ impl Bench {
         })
     }
 
-    fn wrk(&self, url: &str, headers: &[String], script: Option<&Path>, c: u32) -> wrk::Load {
+    /// wrk at `url` with `c` connections; `server` is the process whose CPU time is counted.
+    fn wrk(
+        &self,
+        url: &str,
+        (headers, script): (&[String], Option<&Path>),
+        c: u32,
+        server: u32,
+    ) -> wrk::Load {
         let run = |secs| {
             Wrk {
                 url,
@@ -199,7 +211,10 @@ impl Bench {
         };
         // A short warm-up first (caches, connection pools, CPU frequency).
         run(2);
-        let load = run(self.secs);
+        let before = cpu_time(server);
+        let mut load = run(self.secs);
+        load.server_cpu_us_per_request =
+            (cpu_time(server) - before).as_secs_f64() * 1e6 / load.requests.max(1) as f64;
         assert_eq!(
             load.failed, 0,
             "{url}: {} responses were errors",

@@ -13,6 +13,8 @@ pub struct Load {
     pub requests: u64,
     /// Responses that were not 2xx or 3xx (should be none).
     pub failed: u64,
+    /// CPU time the server spent per request (robust where other work shares the cores).
+    pub server_cpu_us_per_request: f64,
 }
 
 pub struct Wrk<'a> {
@@ -70,6 +72,7 @@ fn parse(text: &str) -> Option<Load> {
         failed: after("Non-2xx or 3xx responses:")
             .and_then(|n| n.parse().ok())
             .unwrap_or(0),
+        server_cpu_us_per_request: f64::NAN,
     })
 }
 

@@ -80,13 +80,9 @@ async fn reads_racing_a_write_never_leave_it_unseen() {
     let token = app.sign_in(ADMIN).await.access_token;
     for n in 0..5 {
         let period = format!("2025{:02}", n + 1);
+        let body = json!({"kpi": "churn", "period": period, "value": 1.0});
         let readers = futures_util::future::join_all((0..8).map(|_| all(&app, &token)));
-        let write = app.send_json(
-            Method::POST,
-            "/stats",
-            Some(&token),
-            &json!({"kpi": "churn", "period": period, "value": 1.0}),
-        );
+        let write = app.send_json(Method::POST, "/stats", Some(&token), &body);
         let (_, created) = futures_util::future::join(readers, write).await;
         assert_eq!(created.status(), StatusCode::CREATED);
         let seen = churn(&all(&app, &token).await);
