@@ -132,7 +132,12 @@ impl Bench {
         let rss_idle = memory_kib(api.pid(), "VmRSS:");
         let tokens = self.sign_in(&api).await;
 
-        let info = self.wrk(&format!("{}/info/server", api.base), (&[], None), 32, api.pid());
+        let info = self.wrk(
+            &format!("{}/info/server", api.base),
+            (&[], None),
+            32,
+            api.pid(),
+        );
         let bearer = format!("Authorization: Bearer {}", tokens.access_token);
         let sampling = Arc::new(AtomicBool::new(true));
         let peak = Arc::new(AtomicU64::new(0));

@@ -89,17 +89,3 @@ fn millis(value: &str) -> Option<f64> {
     };
     number.parse::<f64>().ok().map(|n| n * scale)
 }
-
-#[test]
-fn reads_a_wrk_summary() {
-    let text = "Running 1s test @ http://127.0.0.1:1/x\n  2 threads and 32 connections\n  \
-        Latency Distribution\n     50%  812.00us\n     75%    1.00ms\n     99%    2.50ms\n  \
-        5000 requests in 1.00s, 1.00MB read\n  Non-2xx or 3xx responses: 3\n\
-        Requests/sec:   4990.12\nTransfer/sec:      1.00MB\n";
-    let load = parse(text).expect("parsed");
-    assert_eq!(load.requests, 5000);
-    assert!((load.p50_ms - 0.812).abs() < 1e-9);
-    assert!((load.p99_ms - 2.5).abs() < 1e-9);
-    assert_eq!(load.failed, 3);
-    assert!((load.requests_per_sec - 4990.12).abs() < 1e-9);
-}
