@@ -64,7 +64,9 @@ impl Application {
         listener: TcpListener,
         clock: Clock,
     ) -> Result<Self, StartError> {
-        let store = StatsStore::connect(settings.database_url.expose()).await?;
+        let store = StatsStore::connect(settings.database_url.expose())
+            .await?
+            .with_clock(clock.clone());
         if store.seed_if_new().await? {
             tracing::info!("new database: seeded two years of sales, cost and revenue");
         }

@@ -1,9 +1,15 @@
 //! Signing keys: one for access tokens and one for ID tokens (as Cognito), the
 //! JWKS that publishes them, and rotation with an overlap for the old keys.
+//!
+//! Signing is RS256 in AWS-LC, on a key pair parsed once: parsing and checking
+//! an RSA private key costs about as much as a signature, so a JWT library
+//! that takes the DER on every call would halve the token endpoint's rate.
 
+use aws_lc_rs::rand::SystemRandom;
+use aws_lc_rs::signature::{RsaKeyPair, RSA_PKCS1_SHA256};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header};
+use jsonwebtoken::DecodingKey;
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, LineEnding};
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::traits::PublicKeyParts;
@@ -35,7 +41,9 @@ pub struct SigningKey {
     pub(crate) kid: String,
     /// PKCS#1 PEM of the private key, for the state file.
     pem: String,
-    encoding: EncodingKey,
+    pair: RsaKeyPair,
+    /// `base64url({"alg":"RS256","kid":…})`: every token's first segment (no `typ`, as Cognito).
+    header: String,
     decoding: DecodingKey,
     jwk: Value,
     /// Unix time after which a rotated-out key leaves the JWKS; `None` while current.
@@ -57,11 +65,15 @@ impl SigningKey {
         let kid = STANDARD.encode(Sha256::digest(private.n().to_bytes_be()));
         let decoding = DecodingKey::from_rsa_components(&n, &e)
             .map_err(|e| KeyError::Encode(e.to_string()))?;
+        let pair =
+            RsaKeyPair::from_der(der.as_bytes()).map_err(|e| KeyError::Encode(e.to_string()))?;
+        let header = URL_SAFE_NO_PAD.encode(json!({"alg": "RS256", "kid": kid}).to_string());
         Ok(Self {
             jwk: json!({"alg": "RS256", "e": e, "kid": kid, "kty": "RSA", "n": n, "use": "sig"}),
             kid,
             pem,
-            encoding: EncodingKey::from_rsa_der(der.as_bytes()),
+            pair,
+            header,
             decoding,
             retire_at: None,
         })
@@ -103,11 +115,22 @@ impl SigningKey {
 
     /// Signs `claims` as an RS256 JWT with this key's `kid` (no `typ`, as Cognito).
     pub fn sign<T: serde::Serialize>(&self, claims: &T) -> Result<String, KeyError> {
-        let mut header = Header::new(Algorithm::RS256);
-        header.typ = None;
-        header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, claims, &self.encoding)
-            .map_err(|e| KeyError::Encode(e.to_string()))
+        let claims = serde_json::to_vec(claims).map_err(|e| KeyError::Encode(e.to_string()))?;
+        let mut token = self.header.clone();
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(claims, &mut token);
+        let mut signature = vec![0; self.pair.public_modulus_len()];
+        self.pair
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &SystemRandom::new(),
+                token.as_bytes(),
+                &mut signature,
+            )
+            .map_err(|e| KeyError::Encode(e.to_string()))?;
+        token.push('.');
+        URL_SAFE_NO_PAD.encode_string(signature, &mut token);
+        Ok(token)
     }
 
     pub(crate) fn decoding_key(&self) -> &DecodingKey {
@@ -220,4 +243,29 @@ pub(crate) struct KeySnapshot {
     access: StoredKey,
     id: StoredKey,
     retired: Vec<StoredKey>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::{decode, decode_header, Algorithm, Validation};
+
+    #[test]
+    fn a_signed_token_verifies_against_the_published_key() {
+        let key = SigningKey::generate().expect("key");
+        let token = key
+            .sign(&json!({"sub": "s", "exp": 4_000_000_000u64}))
+            .expect("signs");
+        let header = decode_header(&token).expect("header");
+        assert_eq!(
+            (header.alg, header.kid.as_deref(), header.typ),
+            (Algorithm::RS256, Some(key.kid.as_str()), None)
+        );
+        let mut rules = Validation::new(Algorithm::RS256);
+        rules.required_spec_claims.clear();
+        let claims = decode::<Value>(&token, key.decoding_key(), &rules).expect("verifies");
+        assert_eq!(claims.claims["sub"], "s");
+        let other = SigningKey::generate().expect("key");
+        assert!(decode::<Value>(&token, other.decoding_key(), &rules).is_err());
+    }
 }

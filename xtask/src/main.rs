@@ -47,8 +47,12 @@ enum Command {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         max_examples: Option<u32>,
     },
-    /// Micro-benchmarks (token validation cost), in an optimised build.
-    Bench,
+    /// One table of the performance figures (release builds, wrk, Node, openssl); JSON in target/bench/.
+    Bench {
+        /// Leave out the release UI build and its first-load size.
+        #[arg(long)]
+        skip_ui: bool,
+    },
     /// Install what the UI build and browser tests need, if missing.
     Tools,
     /// The release UI's first load (html + js + wasm + css, gzip -9) against its budget.
@@ -75,7 +79,7 @@ fn main() -> ExitCode {
         Command::Fuzz { seed, max_examples } => {
             fuzz::run_alone(&fuzz::Options { seed, max_examples })
         }
-        Command::Bench => bench::run(),
+        Command::Bench { skip_ui } => bench::run(skip_ui),
         Command::Size => size::check(&workspace_root()).and_then(|within| {
             within
                 .then_some(())

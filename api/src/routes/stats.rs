@@ -4,7 +4,7 @@ use crate::auth::{AdminUser, AuthenticatedUser};
 use crate::error::ApiError;
 use crate::json::UniqueKeys;
 use crate::store::{StatFilter, StatsStore, StoreError};
-use actix_web::http::header;
+use actix_web::http::header::{self, ContentType};
 use actix_web::web::{Data, Json, Path, Query};
 use actix_web::HttpResponse;
 use serde::Deserialize;
@@ -44,7 +44,7 @@ pub(crate) async fn list(
     user: AuthenticatedUser,
     store: Data<StatsStore>,
     query: Query<StatsQuery>,
-) -> Result<Json<Vec<KpiRecord>>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let mut fields = BTreeMap::new();
     let kpi = query
         .kpi
@@ -76,7 +76,14 @@ pub(crate) async fn list(
         kpi: kpi.map(str::to_owned),
         year,
     };
-    Ok(Json(store.list(&filter).await?))
+    if filter.is_all() {
+        // What the UI asks for: the cached records' JSON, encoded once per change.
+        let all = store.all_records().await?;
+        return Ok(HttpResponse::Ok()
+            .content_type(ContentType::json())
+            .body(all.json.clone()));
+    }
+    Ok(HttpResponse::Ok().json(store.list(&filter).await?))
 }
 
 #[utoipa::path(post, path = "/stats", tag = "stats", request_body = KpiInput, security(("bearer" = [])),

@@ -1,14 +1,20 @@
 //! KPI records in SQL: SQLite by default, PostgreSQL for shared deployments,
 //! through sqlx's `Any` driver with embedded migrations per backend.
 
+mod cache;
 mod seed;
 
+pub use cache::{Records, MAX_AGE as RECORDS_MAX_AGE};
+
+use crate::clock::Clock;
 use crate::config::redact_password;
+use cache::RecordCache;
 use shared::dto::{KpiInput, KpiRecord};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, AssertSqlSafe, FromRow};
+use sqlx::{AnyPool, FromRow};
 use std::path::Path;
+use std::sync::Arc;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -32,6 +38,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database: {0}")]
     Sql(#[from] sqlx::Error),
+    #[error("cannot encode the records: {0}")]
+    Encode(#[from] serde_json::Error),
 }
 
 /// Which of `kpi_records` `GET /stats` returns.
@@ -39,6 +47,20 @@ pub enum StoreError {
 pub struct StatFilter {
     pub kpi: Option<String>,
     pub year: Option<i32>,
+}
+
+impl StatFilter {
+    pub fn is_all(&self) -> bool {
+        self.kpi.is_none() && self.year.is_none()
+    }
+
+    /// What `WHERE kpi = $1 AND period LIKE 'YYYY%'` keeps.
+    fn keeps(&self, record: &KpiRecord) -> bool {
+        self.kpi.as_ref().is_none_or(|kpi| &record.kpi == kpi)
+            && self
+                .year
+                .is_none_or(|year| record.period.starts_with(&format!("{year:04}")))
+    }
 }
 
 #[derive(FromRow)]
@@ -77,9 +99,12 @@ impl From<Row> for KpiRecord {
     }
 }
 
+/// The database, and the records `GET /stats` serves cached in front of it
+/// (shared by every clone; see `cache.rs` for when a write shows).
 #[derive(Clone)]
 pub struct StatsStore {
     pool: AnyPool,
+    records: Arc<RecordCache>,
 }
 
 impl StatsStore {
@@ -99,7 +124,18 @@ impl StatsStore {
             .connect(url)
             .await?;
         migrator.run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            records: Arc::new(RecordCache::new(Clock::system())),
+        })
+    }
+
+    /// The same database with the record cache on `clock` (the API's, which tests advance).
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self {
+            records: Arc::new(RecordCache::new(clock)),
+            ..self
+        }
     }
 
     /// Seeds two full years of `sales`, `cost` and `revenue` the first time a
@@ -119,6 +155,7 @@ impl StatsStore {
         if claimed == 0 {
             return Ok(false);
         }
+        let _writing = self.records.writing();
         for record in seed::records(this_year - 2..=this_year - 1) {
             sqlx::query(
                 "INSERT INTO kpi_records (kpi, period, value, created_date, modified_date) \
@@ -135,33 +172,47 @@ impl StatsStore {
         Ok(true)
     }
 
+    /// Every record in kpi and period order, with its JSON: from the cache
+    /// while it is fresh, else read (one reader at a time) and cached.
+    pub async fn all_records(&self) -> Result<Arc<Records>, StoreError> {
+        if let Some(records) = self.records.fresh() {
+            return Ok(records);
+        }
+        let _loading = self.records.loading.lock().await;
+        if let Some(records) = self.records.fresh() {
+            return Ok(records);
+        }
+        let ticket = self.records.ticket();
+        let records = self.read_all().await?;
+        let json = serde_json::to_vec(&records)?.into();
+        let records = Arc::new(Records { records, json });
+        self.records.store(ticket, records.clone());
+        Ok(records)
+    }
+
+    /// The records `filter` keeps, in kpi and period order.
     pub async fn list(&self, filter: &StatFilter) -> Result<Vec<KpiRecord>, StoreError> {
-        let mut conditions = Vec::new();
-        if filter.kpi.is_some() {
-            conditions.push(format!("kpi = ${}", conditions.len() + 1));
-        }
-        if filter.year.is_some() {
-            conditions.push(format!("period LIKE ${}", conditions.len() + 1));
-        }
-        let mut sql = "SELECT id, kpi, period, value, created_date, modified_date FROM kpi_records"
-            .to_owned();
-        if !conditions.is_empty() {
-            sql += &format!(" WHERE {}", conditions.join(" AND "));
-        }
-        sql += " ORDER BY kpi, period";
-        // Built only from the constants above; every value is a bind parameter.
-        let mut query = sqlx::query_as::<_, Row>(AssertSqlSafe(sql));
-        if let Some(kpi) = &filter.kpi {
-            query = query.bind(kpi.clone());
-        }
-        if let Some(year) = filter.year {
-            query = query.bind(format!("{year:04}%"));
-        }
-        let rows = query.fetch_all(&self.pool).await?;
+        let all = self.all_records().await?;
+        Ok(all
+            .records
+            .iter()
+            .filter(|r| filter.keeps(r))
+            .cloned()
+            .collect())
+    }
+
+    async fn read_all(&self) -> Result<Vec<KpiRecord>, StoreError> {
+        let rows = sqlx::query_as::<_, Row>(
+            "SELECT id, kpi, period, value, created_date, modified_date FROM kpi_records \
+             ORDER BY kpi, period",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.into_iter().map(KpiRecord::from).collect())
     }
 
     pub async fn create(&self, input: &KpiInput) -> Result<KpiRecord, StoreError> {
+        let _writing = self.records.writing();
         let now = timestamp();
         let row = sqlx::query_as::<_, Row>(
             "INSERT INTO kpi_records (kpi, period, value, created_date, modified_date) \
@@ -179,6 +230,7 @@ impl StatsStore {
     }
 
     pub async fn update(&self, id: i64, input: &KpiInput) -> Result<KpiRecord, StoreError> {
+        let _writing = self.records.writing();
         let row = sqlx::query_as::<_, Row>(
             "UPDATE kpi_records SET kpi = $1, period = $2, value = $3, modified_date = $4 \
              WHERE id = $5 \
@@ -196,6 +248,7 @@ impl StatsStore {
     }
 
     pub async fn delete(&self, id: i64) -> Result<(), StoreError> {
+        let _writing = self.records.writing();
         let deleted = sqlx::query("DELETE FROM kpi_records WHERE id = $1")
             .bind(id)
             .execute(&self.pool)

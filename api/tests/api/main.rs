@@ -14,3 +14,4 @@ mod postgres;
 mod refresh;
 mod sessions;
 mod stats;
+mod stats_cache;
