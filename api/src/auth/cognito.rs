@@ -4,7 +4,7 @@
 use super::error::{IdpError, OAuthErrorCode};
 use super::tokens::{AccessToken, IdToken, PkceVerifier, RefreshToken};
 use crate::config::CognitoSettings;
-use awc::error::SendRequestError;
+use awc::error::{ConnectError, SendRequestError};
 use awc::http::StatusCode;
 use jsonwebtoken::jwk::JwkSet;
 use secrecy::ExposeSecret;
@@ -15,6 +15,9 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// How long an idle connection to Cognito is kept for reuse.
+const IDLE_CONNECTION: Duration = Duration::from_secs(4);
 
 /// Largest body we read back from Cognito.
 const RESPONSE_LIMIT_BYTES: usize = 256 * 1024;
@@ -96,7 +99,11 @@ fn http_client(timeout: Duration) -> awc::Client {
             })
             .with_no_client_auth()
     });
-    let connector = awc::Connector::new().timeout(timeout);
+    // Idle connections are dropped before a server's usual 5 s keep-alive ends,
+    // so that a pooled connection is rarely one the server has just closed.
+    let connector = awc::Connector::new()
+        .timeout(timeout)
+        .conn_keep_alive(IDLE_CONNECTION);
     let connector = match tls {
         Ok(config) => connector.rustls_0_23(Arc::new(config)),
         // ring supports the default protocol versions; plain HTTP still works if not.
@@ -114,8 +121,7 @@ fn http_client(timeout: Duration) -> awc::Client {
 
 impl IdpClient {
     pub async fn fetch_jwks(&self) -> Result<JwkSet, IdpError> {
-        let request = self.http().get(self.cognito.jwks_url());
-        read_json(request.send().await).await
+        get_json(|| self.http().get(self.cognito.jwks_url())).await
     }
 
     /// `authorization_code` grant, PKCE verifier forwarded.
@@ -165,11 +171,12 @@ impl IdpClient {
     }
 
     pub async fn user_info(&self, access_token: &AccessToken) -> Result<UserInfo, IdpError> {
-        let request = self
-            .http()
-            .get(self.cognito.user_info_url())
-            .bearer_auth(access_token.expose());
-        read_json(request.send().await).await
+        get_json(|| {
+            self.http()
+                .get(self.cognito.user_info_url())
+                .bearer_auth(access_token.expose())
+        })
+        .await
     }
 
     fn authenticated(&self, url: String) -> awc::ClientRequest {
@@ -203,6 +210,20 @@ async fn read_json<T: DeserializeOwned, S: Body>(
         .limit(RESPONSE_LIMIT_BYTES)
         .await
         .map_err(|e| IdpError::Unavailable(format!("unreadable answer from Cognito: {e}")))
+}
+
+/// A GET, sent once more when the pooled connection it went out on had been
+/// closed by the server (the keep-alive race): a GET is safe to repeat.
+async fn get_json<T: DeserializeOwned>(
+    request: impl Fn() -> awc::ClientRequest,
+) -> Result<T, IdpError> {
+    let sent = match request().send().await {
+        Err(SendRequestError::Connect(ConnectError::Disconnected) | SendRequestError::Send(_)) => {
+            request().send().await
+        }
+        sent => sent,
+    };
+    read_json(sent).await
 }
 
 fn unreachable(e: SendRequestError) -> IdpError {
