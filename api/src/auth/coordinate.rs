@@ -90,21 +90,18 @@ impl SharedRefresh {
                 self.store.settle_refresh(key, Some(&sealed)).await?;
                 Ok(tokens)
             }
-            Err(IdpError::Refused { code, .. }) if code.blames_our_client() => {
-                self.store.release_refresh(key).await?;
-                Err(AuthError::misconfigured(
-                    "Cognito refused the refresh; check the app client",
-                    Some(IdpError::Refused { status: 400, code }),
-                ))
-            }
-            // invalid_grant, invalid_request (a malformed token), ...: this refresh token is done.
-            Err(IdpError::Refused { .. }) => {
-                self.store.settle_refresh(key, None).await?;
-                Err(AuthError::SessionExpired)
-            }
-            Err(unavailable) => {
-                self.store.release_refresh(key).await?;
-                Err(AuthError::IdpUnavailable(unavailable))
+            Err(e) => {
+                // invalid_grant, invalid_request (a malformed token), ...: this refresh token is done.
+                let error = e.into_auth_error("refresh", AuthError::IdpUnavailable, |_| {
+                    AuthError::SessionExpired
+                });
+                if matches!(error, AuthError::SessionExpired) {
+                    self.store.settle_refresh(key, None).await?;
+                } else {
+                    // Unreachable, or our client refused: the next instance may try.
+                    self.store.release_refresh(key).await?;
+                }
+                Err(error)
             }
         }
     }

@@ -75,6 +75,27 @@ pub enum IdpError {
     Refused { status: u16, code: OAuthErrorCode },
 }
 
+impl IdpError {
+    /// What Cognito's failure of `action` means: our own client refused is a
+    /// misconfiguration (the source kept), unreachable is `unavailable`, and any
+    /// other refusal is the action's own outcome, `refused`.
+    pub(crate) fn into_auth_error(
+        self,
+        action: &'static str,
+        unavailable: fn(IdpError) -> AuthError,
+        refused: impl FnOnce(OAuthErrorCode) -> AuthError,
+    ) -> AuthError {
+        match self {
+            Self::Refused { ref code, .. } if code.blames_our_client() => AuthError::misconfigured(
+                format!("Cognito refused the {action}; check the app client"),
+                Some(self),
+            ),
+            Self::Refused { code, .. } => refused(code),
+            unreachable @ Self::Unavailable(_) => unavailable(unreachable),
+        }
+    }
+}
+
 /// Why authentication, a refresh, a code exchange or a sign-out failed.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum AuthError {

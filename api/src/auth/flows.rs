@@ -53,19 +53,18 @@ impl CognitoAuth {
             .idp
             .exchange_code(code, redirect_uri, verifier)
             .await
-            .map_err(|e| match e {
-                IdpError::Refused {
-                    code: OAuthErrorCode::InvalidGrant,
-                    ..
-                } => AuthError::CodeRefused(OAuthErrorCode::InvalidGrant),
-                IdpError::Refused { ref code, .. } if code.blames_our_client() => {
-                    AuthError::misconfigured("code exchange refused; check the app client", Some(e))
-                }
-                IdpError::Refused { code, .. } => AuthError::Refused {
-                    action: "code exchange",
-                    code,
-                },
-                unavailable => AuthError::IdpUnavailable(unavailable),
+            .map_err(|e| {
+                e.into_auth_error(
+                    "code exchange",
+                    AuthError::IdpUnavailable,
+                    |code| match code {
+                        OAuthErrorCode::InvalidGrant => AuthError::CodeRefused(code),
+                        code => AuthError::Refused {
+                            action: "code exchange",
+                            code,
+                        },
+                    },
+                )
             })?;
         let claims = self.verify_issued(&tokens.access_token).await?;
         Ok((tokens, claims))
@@ -123,15 +122,13 @@ impl CognitoAuth {
         self.0.user_info.invalidate(&hash).await;
         let revoked = self.0.idp.revoke(refresh_token).await;
         self.0.gate.forget(refresh_token).await;
-        revoked.map_err(|e| match e {
-            IdpError::Refused { ref code, .. } if code.blames_our_client() => {
-                AuthError::misconfigured("revoke refused; check the app client", Some(e))
-            }
-            IdpError::Refused { code, .. } => AuthError::Refused {
-                action: "revocation",
-                code,
-            },
-            unavailable => AuthError::RevokeUnavailable(unavailable),
+        revoked.map_err(|e| {
+            e.into_auth_error("revocation", AuthError::RevokeUnavailable, |code| {
+                AuthError::Refused {
+                    action: "revocation",
+                    code,
+                }
+            })
         })
     }
 
