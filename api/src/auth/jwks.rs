@@ -1,10 +1,12 @@
 //! The pool's signing keys: fetched lazily, cached with a TTL, refetched for an
 //! unknown `kid` at most once per interval, and kept while the JWKS host is down.
+//! Each RS256 key is parsed once, when its JWKS arrives.
 
 use super::error::{AuthError, IdpError};
+use super::jws::rs256_key;
 use crate::clock::Clock;
+use aws_lc_rs::signature::ParsedPublicKey;
 use jsonwebtoken::jwk::JwkSet;
-use jsonwebtoken::DecodingKey;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -24,7 +26,7 @@ pub(crate) struct JwksCache {
 
 #[derive(Default)]
 struct KeySet {
-    keys: HashMap<String, Arc<DecodingKey>>,
+    keys: HashMap<String, Arc<ParsedPublicKey>>,
     /// Last successful fetch, on the clock (time since the epoch).
     fetched_at: Option<Duration>,
     /// Last fetch that finished, successful or not.
@@ -33,7 +35,7 @@ struct KeySet {
 }
 
 impl KeySet {
-    fn get(&self, kid: &str) -> Option<Arc<DecodingKey>> {
+    fn get(&self, kid: &str) -> Option<Arc<ParsedPublicKey>> {
         self.keys.get(kid).cloned()
     }
 
@@ -43,7 +45,7 @@ impl KeySet {
             .iter()
             .filter_map(|jwk| {
                 let kid = jwk.common.key_id.clone()?;
-                let key = DecodingKey::from_jwk(jwk).ok()?;
+                let key = rs256_key(jwk)?;
                 Some((kid, Arc::new(key)))
             })
             .collect();
@@ -68,7 +70,7 @@ impl JwksCache {
         self.state.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Replaces the cached keys with `set` (keys it cannot use are skipped).
+    /// Replaces the cached keys with `set` (keys that cannot verify RS256 are skipped).
     pub(crate) fn store(&self, set: &JwkSet) {
         let now = self.clock.now();
         self.write().replace(set, now);
@@ -78,12 +80,12 @@ impl JwksCache {
         self.state.write().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The decoding key for `kid`, fetching the JWKS with `fetch` when needed.
+    /// The verification key for `kid`, fetching the JWKS with `fetch` when needed.
     pub(crate) async fn key<F, Fut>(
         &self,
         kid: &str,
         fetch: F,
-    ) -> Result<Arc<DecodingKey>, AuthError>
+    ) -> Result<Arc<ParsedPublicKey>, AuthError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<JwkSet, IdpError>>,

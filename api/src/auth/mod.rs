@@ -48,6 +48,7 @@ mod coordinate;
 mod error;
 mod flows;
 mod jwks;
+mod jws;
 mod limit;
 mod middleware;
 mod refresh;
@@ -55,6 +56,7 @@ mod revocation;
 mod store;
 mod tokens;
 mod validate;
+mod verified;
 
 pub use cognito::{IdpClient, TokenResponse, UserInfo};
 pub use error::{AuthError, IdpError, OAuthErrorCode};
@@ -74,6 +76,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 use tokens::TokenHash;
+use verified::Verified;
 
 /// The group whose members may change statistics.
 pub const ADMIN_GROUP: &str = "admin";
@@ -175,11 +178,10 @@ impl CognitoAuth {
     /// A caller's access token: every rule but expiry (see [`Self::freshness`]),
     /// and not signed out on any instance.
     pub async fn validate(&self, token: &AccessToken) -> Result<Arc<AccessClaims>, AuthError> {
-        let hash = token.hash();
-        let claims = self
+        let Verified { claims, hash } = self
             .0
             .validator
-            .validate_hashed(token, &hash, || self.0.idp.fetch_jwks())
+            .verify(token, || self.0.idp.fetch_jwks())
             .await?;
         // An expired token serves nothing anyway: its refresh (refused if the
         // session was signed out) decides, so the caller learns `session_expired`.

@@ -1,24 +1,18 @@
 //! The access-token rules of DESIGN.md: RS256 only, a `kid` from the pool's
 //! JWKS, `iss`, `token_use == "access"`, `client_id`, and `exp` with leeway.
-//! Tokens that pass are remembered until they expire, so repeats skip the RSA verify.
+//! Tokens that pass are remembered (`verified.rs`), so repeats skip the RSA verify.
 
 use super::error::{AuthError, IdpError};
 use super::jwks::JwksCache;
-use super::tokens::{AccessToken, TokenHash, MAX_TOKEN_BYTES};
+use super::jws::Compact;
+use super::tokens::{AccessToken, MAX_TOKEN_BYTES};
+use super::verified::{Verified, VerifiedTokens};
 use super::AuthConfig;
 use crate::clock::Clock;
-use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::JwkSet;
-use jsonwebtoken::{Algorithm, Validation};
-use moka::sync::Cache;
-use moka::Expiry;
 use serde::Deserialize;
 use std::future::Future;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-/// How many verified tokens are remembered at most.
-const VERIFIED_CAPACITY: u64 = 10_000;
 
 /// The access-token claims the API reads.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -71,46 +65,17 @@ pub struct TokenValidator {
     leeway: u64,
     clock: Clock,
     keys: JwksCache,
-    verified: Cache<TokenHash, Arc<AccessClaims>>,
-}
-
-/// A verified token stays cached until `exp + leeway` (a bound for the cache:
-/// expiry itself is decided on the clock at every use).
-struct UntilExpiry {
-    leeway: u64,
-    clock: Clock,
-}
-
-impl Expiry<TokenHash, Arc<AccessClaims>> for UntilExpiry {
-    fn expire_after_create(
-        &self,
-        _key: &TokenHash,
-        claims: &Arc<AccessClaims>,
-        _created_at: Instant,
-    ) -> Option<Duration> {
-        let until = claims
-            .exp
-            .saturating_add(self.leeway)
-            .saturating_sub(self.clock.unix_secs());
-        Some(Duration::from_secs(until))
-    }
+    verified: VerifiedTokens,
 }
 
 impl TokenValidator {
     pub fn new(config: &AuthConfig, clock: Clock) -> Self {
-        let leeway = config.leeway.as_secs();
         Self {
             issuer: config.issuer.clone(),
             client_id: config.client_id.clone(),
-            leeway,
+            leeway: config.leeway.as_secs(),
             keys: JwksCache::new(config.jwks_ttl, config.jwks_refetch_min, clock.clone()),
-            verified: Cache::builder()
-                .max_capacity(VERIFIED_CAPACITY)
-                .expire_after(UntilExpiry {
-                    leeway,
-                    clock: clock.clone(),
-                })
-                .build(),
+            verified: VerifiedTokens::new(),
             clock,
         }
     }
@@ -122,7 +87,7 @@ impl TokenValidator {
 
     /// Forgets remembered tokens (benchmarks measure the first-time cost with it).
     pub fn forget_verified(&self) {
-        self.verified.invalidate_all();
+        self.verified.clear();
     }
 
     /// Applies every rule but expiry to `token` ([`Self::freshness`] decides
@@ -136,49 +101,49 @@ impl TokenValidator {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<JwkSet, IdpError>>,
     {
-        self.validate_hashed(token, &token.hash(), fetch_jwks).await
+        self.verify(token, fetch_jwks).await.map(|v| v.claims)
     }
 
-    /// [`Self::validate`] with the token's hash already known.
-    pub(crate) async fn validate_hashed<F, Fut>(
+    /// [`Self::validate`], with the token's SHA-256 (what sign-outs are
+    /// recorded by), remembered with the claims so a repeat does not hash it again.
+    pub(crate) async fn verify<F, Fut>(
         &self,
         token: &AccessToken,
-        hash: &TokenHash,
         fetch_jwks: F,
-    ) -> Result<Arc<AccessClaims>, AuthError>
+    ) -> Result<Verified, AuthError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<JwkSet, IdpError>>,
     {
-        if let Some(claims) = self.verified.get(hash) {
-            return Ok(claims);
-        }
         let token = token.expose();
+        if let Some(verified) = self.verified.get(token) {
+            return Ok(verified);
+        }
         if token.len() > MAX_TOKEN_BYTES {
             return Err(AuthError::InvalidToken("the token is longer than 8 KiB"));
         }
-        if has_critical_parameters(token) {
+        let compact = Compact::parse(token)?;
+        let key = self.keys.key(compact.kid(), fetch_jwks).await?;
+        let claims: AccessClaims = compact.verified_claims(&key)?;
+        self.check_claims(&claims)?;
+        let verified = Verified::new(token, claims);
+        if self.freshness(&verified.claims) != Freshness::Expired {
+            self.verified.insert(token, verified.clone());
+        }
+        Ok(verified)
+    }
+
+    /// The rules on the claims of a token whose signature verified.
+    fn check_claims(&self, claims: &AccessClaims) -> Result<(), AuthError> {
+        if claims.iss != self.issuer {
             return Err(AuthError::InvalidToken(
-                "the token names critical header parameters (crit) this API does not understand",
+                "the token was issued by another user pool",
             ));
         }
-        let header = jsonwebtoken::decode_header(token)
-            .map_err(|_| AuthError::InvalidToken("the token is not a well-formed JWT"))?;
-        if header.alg != Algorithm::RS256 {
-            return Err(AuthError::InvalidToken(
-                "the token is not signed with RS256",
-            ));
-        }
-        let kid = header
-            .kid
-            .ok_or(AuthError::InvalidToken("the token header has no kid"))?;
-        let key = self.keys.key(&kid, fetch_jwks).await?;
-        let claims = jsonwebtoken::decode::<AccessClaims>(token, &key, &self.rules())
-            .map_err(|e| AuthError::InvalidToken(describe(e.kind())))?
-            .claims;
         if claims.token_use != "access" {
             return Err(AuthError::InvalidToken("the token is not an access token"));
         }
+        // Cognito access tokens carry no `aud`; `client_id` is checked instead.
         if claims.client_id != self.client_id {
             return Err(AuthError::InvalidToken(
                 "the token was issued to another app client",
@@ -193,23 +158,7 @@ impl TokenValidator {
         if claims.nbf.is_some_and(|nbf| nbf > latest) {
             return Err(AuthError::InvalidToken("the token is not valid yet (nbf)"));
         }
-        let claims = Arc::new(claims);
-        if self.freshness(&claims) != Freshness::Expired {
-            self.verified.insert(*hash, claims.clone());
-        }
-        Ok(claims)
-    }
-
-    fn rules(&self) -> Validation {
-        let mut rules = Validation::new(Algorithm::RS256);
-        rules.set_issuer(&[&self.issuer]);
-        rules.set_required_spec_claims(&["exp", "iss", "sub"]);
-        // Cognito access tokens carry no `aud`; `client_id` is checked instead.
-        rules.validate_aud = false;
-        // Expiry is checked by us, so that "expired but otherwise valid" can be told apart.
-        rules.validate_exp = false;
-        rules.validate_nbf = false;
-        rules
+        Ok(())
     }
 
     /// The one place expiry is decided: against `exp`, with the clock-skew
@@ -223,35 +172,5 @@ impl TokenValidator {
         } else {
             Freshness::Expired
         }
-    }
-}
-
-/// Whether the JWT's header has `crit` (RFC 7515 §4.1.11: a recipient that does
-/// not understand them must refuse the token).
-fn has_critical_parameters(token: &str) -> bool {
-    use base64::Engine;
-    token
-        .split('.')
-        .next()
-        .and_then(|segment| {
-            base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(segment)
-                .ok()
-        })
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
-        .is_some_and(|header| header.get("crit").is_some())
-}
-
-fn describe(kind: &ErrorKind) -> &'static str {
-    match kind {
-        ErrorKind::InvalidSignature => "the token's signature does not verify",
-        ErrorKind::InvalidIssuer => "the token was issued by another user pool",
-        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName => {
-            "the token is not signed with RS256"
-        }
-        ErrorKind::MissingRequiredClaim(_) | ErrorKind::Json(_) => {
-            "the token lacks a required claim"
-        }
-        _ => "the token is not a well-formed JWT",
     }
 }
