@@ -3,6 +3,9 @@
 mod errors;
 
 use crate::routes;
+use actix_web::http::header::ContentType;
+use actix_web::web::Bytes;
+use actix_web::{web, HttpResponse};
 use errors::ErrorResponses;
 use shared::admin::{AdminUser, AdminUserPage, AdminUserSummary, InviteRequest};
 use shared::dto::{
@@ -12,6 +15,37 @@ use shared::dto::{
 use shared::{ErrorBody, ErrorCode};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
+
+/// Where the document is served; Swagger UI reads it from there.
+pub(crate) const DOCUMENT_PATH: &str = "/openapi.json";
+
+/// The document, serialised once at start-up. Every worker shares these bytes:
+/// utoipa's own route keeps a copy of the document's tree per worker (several
+/// MiB each) and serialises it again on every request.
+#[derive(Clone)]
+pub(crate) struct Document(Bytes);
+
+impl Document {
+    pub(crate) fn new() -> Result<Self, serde_json::Error> {
+        serde_json::to_vec(&ApiDoc::openapi()).map(|json| Self(json.into()))
+    }
+
+    /// `GET /openapi.json` on `cfg`.
+    pub(crate) fn serve(&self, cfg: &mut web::ServiceConfig) {
+        let json = self.0.clone();
+        cfg.route(
+            DOCUMENT_PATH,
+            web::get().to(move || {
+                let json = json.clone();
+                async move {
+                    HttpResponse::Ok()
+                        .content_type(ContentType::json())
+                        .body(json)
+                }
+            }),
+        );
+    }
+}
 
 #[derive(OpenApi)]
 #[openapi(

@@ -5,7 +5,7 @@ use crate::auth::{AuthConfig, CognitoAuth, IdpClient, SessionStore};
 use crate::clock::Clock;
 use crate::config::Settings;
 use crate::error::{extractors, json_error_fallback};
-use crate::openapi::ApiDoc;
+use crate::openapi::{Document, DOCUMENT_PATH};
 use crate::store::{StatsStore, StoreError};
 use crate::{routes, telemetry};
 use actix_cors::Cors;
@@ -16,8 +16,7 @@ use actix_web::{web, App, HttpServer};
 use shared::headers::{ALLOWED_REQUEST_HEADERS, EXPOSED_RESPONSE_HEADERS};
 use std::net::TcpListener;
 use std::sync::Arc;
-use utoipa::OpenApi;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -28,6 +27,8 @@ pub enum StartError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error("cannot serialise the OpenAPI document: {0}")]
+    Document(serde_json::Error),
     #[error("cannot start the HTTP server: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -88,7 +89,7 @@ impl Application {
         let directory = Data::new(Directory::new(&settings.cognito, idp_timeout).await);
         let settings = Data::new(settings);
         let store_data = Data::new(store.clone());
-        let openapi = ApiDoc::openapi();
+        let document = Document::new().map_err(StartError::Document)?;
         let server = HttpServer::new(move || {
             let guard = auth.clone();
             App::new()
@@ -100,7 +101,8 @@ impl Application {
                 .app_data(extractors::path_config())
                 .app_data(extractors::query_config())
                 .configure(|cfg| routes::configure(cfg, &guard))
-                .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi.clone()))
+                .configure(|cfg| document.serve(cfg))
+                .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from(DOCUMENT_PATH)))
                 .default_service(web::to(routes::not_found))
                 // Every response, 401s included, carries CORS headers.
                 .wrap(cors(&settings.ui_origins))

@@ -144,12 +144,9 @@ async fn a_401_carries_cors_headers_and_exposes_the_token_headers() {
 #[actix_web::test]
 async fn openapi_document_and_swagger_ui_are_served() {
     let app = spawn_app().await;
-    let doc: Value = app
-        .get("/openapi.json", None)
-        .await
-        .json()
-        .await
-        .expect("json");
+    let served = app.get("/openapi.json", None).await;
+    assert_eq!(served.headers()["content-type"], "application/json");
+    let doc: Value = served.json().await.expect("json");
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     for path in [
         "/auth/token",
@@ -170,6 +167,16 @@ async fn openapi_document_and_swagger_ui_are_served() {
     assert!(
         ui.text().await.expect("html").contains("swagger"),
         "Swagger UI page"
+    );
+    let initializer = app.get("/docs/swagger-initializer.js", None).await;
+    assert_eq!(initializer.status(), StatusCode::OK);
+    assert!(
+        initializer
+            .text()
+            .await
+            .expect("js")
+            .contains(r#""url": "/openapi.json""#),
+        "Swagger UI reads the served document"
     );
 }
 
