@@ -16,6 +16,9 @@ use jsonwebtoken::jwk::{AlgorithmParameters, Jwk, KeyAlgorithm, PublicKeyUse};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Deserializer};
 
+const MIN_MODULUS_BYTES: usize = 2048 / 8;
+const MAX_MODULUS_BYTES: usize = 8192 / 8;
+
 const MALFORMED: AuthError = AuthError::InvalidToken("the token is not a well-formed JWT");
 
 /// A token split into its three segments, its header checked.
@@ -121,6 +124,10 @@ pub(crate) fn rs256_key(jwk: &Jwk) -> Option<ParsedPublicKey> {
     }
     let n = URL_SAFE_NO_PAD.decode(&rsa.n).ok()?;
     let e = URL_SAFE_NO_PAD.decode(&rsa.e).ok()?;
+    // RSA_PKCS1_2048_8192_SHA256's range, checked here rather than at every verify.
+    if !(MIN_MODULUS_BYTES..=MAX_MODULUS_BYTES).contains(&n.len()) {
+        return None;
+    }
     RsaPublicKeyComponents { n, e }
         .to_parsed_public_key(&RSA_PKCS1_2048_8192_SHA256)
         .ok()
@@ -185,5 +192,43 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    /// The development pool's access key, as its JWKS publishes it.
+    fn fixture_jwk() -> serde_json::Value {
+        let config = cognito_emulator::config::EmulatorConfig::development().expect("dev.toml");
+        let keys = cognito_emulator::KeyRing::load_or_generate(
+            config.keys.access_key.as_deref(),
+            config.keys.id_key.as_deref(),
+        )
+        .expect("fixture keys");
+        keys.jwks(0)["keys"][0].clone()
+    }
+
+    fn usable(jwk: &serde_json::Value) -> bool {
+        rs256_key(&serde_json::from_value(jwk.clone()).expect("a JWK")).is_some()
+    }
+
+    #[test]
+    fn only_rsa_signature_keys_for_rs256_are_kept() {
+        let jwk = fixture_jwk();
+        assert_eq!(
+            (jwk["alg"].as_str(), jwk["use"].as_str()),
+            (Some("RS256"), Some("sig"))
+        );
+        assert!(usable(&jwk));
+        let mut unlabelled = jwk.clone();
+        let members = unlabelled.as_object_mut().expect("an object");
+        members.remove("alg");
+        members.remove("use");
+        assert!(usable(&unlabelled), "alg and use are optional in a JWK");
+        for (member, value) in [("alg", "RS512"), ("alg", "PS256"), ("use", "enc")] {
+            let mut other = jwk.clone();
+            other[member] = value.into();
+            assert!(!usable(&other), "{member}: {value}");
+        }
+        let mut broken = jwk;
+        broken["n"] = "AQAB".into();
+        assert!(!usable(&broken), "a 24-bit modulus is no RSA-2048 key");
     }
 }

@@ -69,13 +69,23 @@ pub fn rows(f: &Value) -> Vec<Row> {
             "cold validation (one access token)",
             format!("{cold:.1} µs"),
             format!("aws-jwt-verify {node_cold:.1} µs; raw RSA-2048 verify {raw_verify:.1} µs"),
+            format!("{:.2}x raw", cold / raw_verify),
+            "≤ 1.3x raw",
+            Some(cold <= 1.3 * raw_verify),
+        ),
+        // Half of aws-jwt-verify is below one raw verify wherever Node's
+        // verify costs under 2x raw: the peer column says which holds here.
+        row(
+            "cold validation beside aws-jwt-verify",
+            format!("{cold:.1} µs"),
             format!(
-                "{:.2}x raw, {:.2}x aws-jwt-verify",
-                cold / raw_verify,
-                cold / node_cold
+                "aws-jwt-verify {node_cold:.1} µs = {:.2}x raw; its half {:.1} µs",
+                node_cold / raw_verify,
+                node_cold / 2.0
             ),
-            "≤ 1.3x raw, ≤ 0.5x aws-jwt-verify",
-            Some(cold <= 1.3 * raw_verify && cold <= 0.5 * node_cold),
+            format!("{:.2}x aws-jwt-verify", cold / node_cold),
+            "≤ 0.5x aws-jwt-verify",
+            Some(cold <= 0.5 * node_cold),
         ),
         row(
             "repeat validation (verified-token cache)",
