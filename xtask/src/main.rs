@@ -8,9 +8,12 @@ mod dist;
 mod e2e;
 mod fuzz;
 mod install;
+mod minify;
 mod size;
 mod test;
 mod tools;
+mod tools_nightly;
+mod wasm_imports;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
