@@ -4,9 +4,12 @@
 /// The section id of imports in the binary format.
 const IMPORT_SECTION: u8 = 2;
 
+/// Old import names and the short names that replace them, in import order.
+pub type Renames = Vec<(String, String)>;
+
 /// Gives each import of `module` in `wasm` a short name (`a`, `b`, … `Z`,
 /// `aa`, …); the rewritten module and the map from old names to new.
-pub fn minify(wasm: &[u8], module: &str) -> Result<(Vec<u8>, Vec<(String, String)>), String> {
+pub fn minify(wasm: &[u8], module: &str) -> Result<(Vec<u8>, Renames), String> {
     const MAGIC: &[u8] = b"\0asm\x01\0\0\0";
     if !wasm.starts_with(MAGIC) {
         return Err("not a WebAssembly module (version 1)".into());
@@ -39,11 +42,7 @@ pub fn minify(wasm: &[u8], module: &str) -> Result<(Vec<u8>, Vec<(String, String
     Ok((out, map))
 }
 
-fn rename_imports(
-    body: &[u8],
-    module: &str,
-    map: &mut Vec<(String, String)>,
-) -> Result<Vec<u8>, String> {
+fn rename_imports(body: &[u8], module: &str, map: &mut Renames) -> Result<Vec<u8>, String> {
     let mut cursor = Cursor { bytes: body, at: 0 };
     let count = cursor.leb()?;
     let mut out = Vec::with_capacity(body.len());
