@@ -1,15 +1,17 @@
 //! Building blocks shared by the pages.
 
 mod error_banner;
+mod facts;
 mod line_chart;
 mod nav;
 mod spinner;
 mod stat_form;
 mod stats_table;
 
-pub use error_banner::ErrorBanner;
+pub use error_banner::error_banner;
+pub use facts::facts;
 pub use line_chart::{LineChart, Point};
 pub use nav::Nav;
-pub use spinner::Spinner;
+pub use spinner::{spinner, LOADING};
 pub use stat_form::{StatForm, StatFormMode};
 pub use stats_table::StatsTable;

@@ -3,7 +3,7 @@
 //! delete, each asking for confirmation first.
 
 use crate::api::admin;
-use crate::components::{ErrorBanner, Spinner};
+use crate::components::{error_banner, spinner};
 use crate::hooks::use_app;
 use shared::admin::{AdminUser, AdminUserPage};
 use web_sys::HtmlInputElement;
@@ -201,10 +201,8 @@ pub fn admin_users() -> Html {
     };
 
     let table = match &*page {
-        None => html! { <Spinner label="Loading users…" /> },
-        Some(Err(error)) => {
-            html! { <ErrorBanner message={error.explain()} retry={reload.clone()} /> }
-        }
+        None => spinner("Loading users…"),
+        Some(Err(error)) => error_banner(error.explain().into(), Some(reload.clone())),
         Some(Ok(listed)) if listed.users.is_empty() => {
             html! { <p class="muted">{ "No users match." }</p> }
         }
@@ -320,7 +318,7 @@ pub fn admin_users() -> Html {
         <section class="page">
             <h1>{ "Users" }</h1>
             { for notice.as_ref().map(|n| html! { <p class="notice" role="status">{ n }</p> }) }
-            { for problem.as_ref().map(|p| html! { <ErrorBanner message={p.clone()} /> }) }
+            { for problem.as_ref().map(|p| error_banner(p.clone().into(), None)) }
             <form class="toolbar" role="search" onsubmit={on_search}>
                 <label for="user-search">{ "Search by email" }</label>
                 <input id="user-search" type="search" ref={search_ref} value={position.search.clone()} />
