@@ -9,7 +9,7 @@ mod stat_form;
 mod stats_table;
 
 pub use error_banner::error_banner;
-pub use facts::facts;
+pub use facts::{button, facts};
 pub use line_chart::{LineChart, Point};
 pub use nav::Nav;
 pub use spinner::{spinner, LOADING};

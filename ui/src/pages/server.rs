@@ -10,24 +10,27 @@ pub fn server() -> Html {
     let body = match &load {
         Load::Loading => spinner(LOADING),
         Load::Failed(error) => error_banner(error.explain().into(), Some(reload)),
-        Load::Ready(info) => facts(vec![
-            ("API", html! { <code>{ api_url.clone() }</code> }),
-            ("Framework", html! { &info.framework }),
-            ("Language", html! { &info.language }),
-            ("Version", html! { &info.version }),
-            (
-                "Source",
-                if info.repo.is_empty() {
-                    html! { "—" }
-                } else {
-                    html! { <a href={info.repo.clone()}>{ &info.repo }</a> }
-                },
-            ),
-            (
-                "API documentation",
-                html! { <a href={format!("{api_url}{}", info.docs)}>{ "Swagger UI" }</a> },
-            ),
-        ]),
+        Load::Ready(info) => facts(
+            "facts card",
+            vec![
+                ("API", html! { <code>{ api_url.clone() }</code> }),
+                ("Framework", html! { &info.framework }),
+                ("Language", html! { &info.language }),
+                ("Version", html! { &info.version }),
+                (
+                    "Source",
+                    if info.repo.is_empty() {
+                        html! { "—" }
+                    } else {
+                        html! { <a href={info.repo.clone()}>{ &info.repo }</a> }
+                    },
+                ),
+                (
+                    "API documentation",
+                    html! { <a href={format!("{api_url}{}", info.docs)}>{ "Swagger UI" }</a> },
+                ),
+            ],
+        ),
     };
     html! {
         <section class="page">

@@ -39,15 +39,18 @@ pub fn user() -> Html {
                     <span class="muted">{ format!(" ({})", relative(profile.expires_at, now_secs())) }</span>
                 </>
             };
-            facts(vec![
-                ("Username", html! { &profile.username }),
-                ("Email", html! { email }),
-                ("Groups", html! { groups }),
-                ("User id (sub)", html! { <code>{ &profile.sub }</code> }),
-                ("App client", html! { <code>{ &profile.client_id }</code> }),
-                ("Scopes", html! { profile.scopes.join(" ") }),
-                ("Access token expires", expires),
-            ])
+            facts(
+                "facts card",
+                vec![
+                    ("Username", html! { &profile.username }),
+                    ("Email", html! { email }),
+                    ("Groups", html! { groups }),
+                    ("User id (sub)", html! { <code>{ &profile.sub }</code> }),
+                    ("App client", html! { <code>{ &profile.client_id }</code> }),
+                    ("Scopes", html! { profile.scopes.join(" ") }),
+                    ("Access token expires", expires),
+                ],
+            )
         }
     };
     html! {
