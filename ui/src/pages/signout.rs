@@ -1,3 +1,4 @@
+use crate::components::route_link;
 use crate::hooks::use_app;
 use crate::routes::Route;
 use yew::prelude::*;
@@ -7,6 +8,7 @@ use yew_router::prelude::*;
 #[function_component(SignOut)]
 pub fn sign_out() -> Html {
     let app = use_app();
+    let navigator = use_navigator();
     let sign_in = app.sign_in.clone();
     // `?partial`: the API could not be reached, so only this device forgot the session.
     let partial = use_location().is_some_and(|l| l.query_str().contains("partial"));
@@ -25,7 +27,7 @@ pub fn sign_out() -> Html {
                     onclick={Callback::from(move |_| sign_in.emit("/stats".into()))}>
                     { "Sign in again" }
                 </button>
-                <Link<Route> to={Route::Home} classes="button secondary">{ "Home" }</Link<Route>>
+                { route_link(&navigator, Route::Home, Some("button secondary"), html! { "Home" }) }
             </div>
         </section>
     }
