@@ -11,9 +11,9 @@ mod stats_table;
 
 pub use error_banner::error_banner;
 pub use facts::{button, facts};
-pub use line_chart::{LineChart, Point};
+pub use line_chart::{line_chart, Point};
 pub use nav::Nav;
 pub use route_link::route_link;
 pub use spinner::{spinner, LOADING};
 pub use stat_form::{StatForm, StatFormMode};
-pub use stats_table::StatsTable;
+pub use stats_table::stats_table;

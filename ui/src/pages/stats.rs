@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::components::{
-    error_banner, spinner, LineChart, Point, StatForm, StatFormMode, StatsTable, LOADING,
+    error_banner, line_chart, spinner, stats_table, Point, StatForm, StatFormMode, LOADING,
 };
 use crate::hooks::{use_app, use_load, Load};
 use shared::dto::KpiRecord;
@@ -158,7 +158,7 @@ pub fn stats() -> Html {
             .into_iter()
             .map(|kpi| {
                 let points = series(&shown, &kpi, year);
-                html! { <LineChart title={format!("{} {year}", title(&kpi))} {points} /> }
+                line_chart(format!("{} {year}", title(&kpi)), &points)
             })
             .collect::<Html>()
     });
@@ -245,7 +245,7 @@ pub fn stats() -> Html {
                 { error_banner(message.into(), None) }
             }
             { form }
-            <StatsTable records={shown} {on_edit} {on_delete} />
+            { stats_table(&shown, on_edit, on_delete) }
         </section>
     }
 }
