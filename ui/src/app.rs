@@ -6,7 +6,7 @@ use crate::auth::owner::SessionOwner;
 use crate::auth::state::{SessionState, SignedOutReason};
 use crate::components::{spinner, Nav, LOADING};
 use crate::hooks::AppContext;
-use crate::routes::{switch, Route};
+use crate::routes::Pages;
 use gloo_events::EventListener;
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
@@ -55,7 +55,7 @@ pub fn app() -> Html {
                     <Nav />
                     <SignInProblem />
                     <main id="main">
-                        <Switch<Route> render={switch} />
+                        <Pages />
                     </main>
                 </BrowserRouter>
             </SessionProvider>

@@ -1,16 +1,15 @@
 use crate::components::route_link;
-use crate::hooks::use_app;
+use crate::hooks::AppContext;
 use crate::routes::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-#[function_component(Home)]
-pub fn home() -> Html {
-    let app = use_app();
-    let navigator = use_navigator();
+/// `/`. A plain function that [`crate::routes::Pages`] calls with what its
+/// hooks read, not a component of its own (each costs Yew's lifecycle again).
+pub fn home(app: &AppContext, navigator: &Option<Navigator>) -> Html {
     let card = |to: Route, title: &'static str, text: &'static str| {
         let body = html! { <><h2>{ title }</h2><p>{ text }</p></> };
-        route_link(&navigator, to, Some("card link-card"), body)
+        route_link(navigator, to, Some("card link-card"), body)
     };
     match app.session.session() {
         Some(session) => html! {
