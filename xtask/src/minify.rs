@@ -3,7 +3,9 @@
 //! - wasm-bindgen names each import of the wasm `__wbg_<name>_<16 hex digits>`,
 //!   in the wasm and again as a key of the glue's import object: 193 random
 //!   hashes that gzip cannot shrink. They are renamed to one or two letters
-//!   in the wasm's import section, and the same map renames the keys;
+//!   in the wasm's import section, and the same map renames the keys; the
+//!   closure shims wasm-bindgen exports under their whole Rust path are
+//!   exported as `_0`, `_1`, … and called so by the glue;
 //! - the glue is minified with esbuild (trunk's own minifier fails on it);
 //! - both files get new content-hashed names and `integrity` hashes, and the
 //!   page (its links and its boot script) names the new ones.
@@ -22,8 +24,9 @@ const GLUE_MODULE: &str = "./ui_bg.js";
 pub fn shrink_ui(dist: &Path) -> Result<(), String> {
     let (js_name, wasm_name) = glue_and_wasm(dist)?;
     let (js, wasm) = (dist.join(&js_name), dist.join(&wasm_name));
-    let map = minify_imports(&wasm)?;
-    let glue = rename_import_keys(&minify_js(&js)?, &map)?;
+    let names = minify_names(&wasm)?;
+    let glue = rename_import_keys(&minify_js(&js)?, &names.imports)?;
+    let glue = rename_export_uses(&glue, &names.exports)?;
     std::fs::write(&js, &glue).map_err(|e| format!("{}: {e}", js.display()))?;
     let mut html = read(&dist.join("index.html"))?;
     for (old, path) in [(js_name, js), (wasm_name, wasm)] {
@@ -88,16 +91,16 @@ fn replace_integrity(html: &str, name: &str, integrity: &str) -> Result<String, 
     Ok(out)
 }
 
-/// Renames the imports of `wasm` in place; the map from old names to new.
-fn minify_imports(wasm: &Path) -> Result<Vec<(String, String)>, String> {
+/// Renames the imports (and the closure shims' exports) of `wasm` in place.
+fn minify_names(wasm: &Path) -> Result<wasm_imports::Minified, String> {
     let bytes = std::fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
-    let (renamed, map) = wasm_imports::minify(&bytes, GLUE_MODULE)
+    let minified = wasm_imports::minify(&bytes, GLUE_MODULE)
         .map_err(|e| format!("{}: {e}", wasm.display()))?;
-    if map.is_empty() {
+    if minified.imports.is_empty() {
         return Err(format!("{}: no imports from {GLUE_MODULE}", wasm.display()));
     }
-    std::fs::write(wasm, renamed).map_err(|e| format!("{}: {e}", wasm.display()))?;
-    Ok(map)
+    std::fs::write(wasm, &minified.wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    Ok(minified)
 }
 
 /// The glue minified by esbuild (an ES module; its exports keep their names).
@@ -147,6 +150,44 @@ fn rename_import_keys(glue: &str, map: &[(String, String)]) -> Result<String, St
     Ok(out)
 }
 
+/// Renames each use `.old` of a renamed export (`wasm.old(…)`) to `.new`.
+/// Every old name must be used, and only so.
+fn rename_export_uses(glue: &str, map: &[(String, String)]) -> Result<String, String> {
+    let mut out = glue.to_owned();
+    for (old, new) in map {
+        let uses = format!(".{old}");
+        if !is_mentioned(&out, old) {
+            return Err(format!("the glue does not use the export {old}"));
+        }
+        let replaced = replace_identifier(&out, &uses, &format!(".{new}"));
+        if is_mentioned(&replaced, old) {
+            return Err(format!(
+                "the glue names the export {old} other than as .{old}"
+            ));
+        }
+        out = replaced;
+    }
+    Ok(out)
+}
+
+/// `text` with each `from` that is not followed by an identifier character replaced.
+fn replace_identifier(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(from) {
+        let after = rest[at + from.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
+            out.push_str(from);
+        } else {
+            out.push_str(to);
+        }
+        rest = &rest[at + from.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Whether `name` occurs in `text` as a whole identifier.
 fn is_mentioned(text: &str, name: &str) -> bool {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '$';
@@ -182,6 +223,22 @@ mod tests {
         assert!(rename_import_keys(glue, &map).is_err());
         let missing = vec![("__wbg_b_02".to_owned(), "b".to_owned())];
         assert!(rename_import_keys(glue, &missing).is_err());
+    }
+
+    #[test]
+    fn renamed_exports_are_renamed_where_the_glue_calls_them() {
+        let glue = "o.wasm_bindgen_01_true_(a),o.wasm_bindgen_01_true__1_(b),o.memory";
+        let map = vec![
+            ("wasm_bindgen_01_true_".to_owned(), "_0".to_owned()),
+            ("wasm_bindgen_01_true__1_".to_owned(), "_1".to_owned()),
+        ];
+        let out = rename_export_uses(glue, &map).expect("renamed");
+        assert_eq!(out, "o._0(a),o._1(b),o.memory");
+        let unused = vec![("wasm_bindgen_02".to_owned(), "_2".to_owned())];
+        assert!(rename_export_uses(glue, &unused).is_err());
+        let elsewhere = "o.wasm_bindgen_03(),x=\"wasm_bindgen_03\"";
+        let map = vec![("wasm_bindgen_03".to_owned(), "_3".to_owned())];
+        assert!(rename_export_uses(elsewhere, &map).is_err());
     }
 
     #[test]

@@ -1,21 +1,35 @@
-//! Renames the imports of a WebAssembly module: only the import section is
-//! rewritten (names are length-prefixed UTF-8, the rest is copied byte for byte).
+//! Renames the imports and the long-named exports of a WebAssembly module:
+//! only the import and export sections are rewritten (names are
+//! length-prefixed UTF-8, the rest is copied byte for byte).
 
-/// The section id of imports in the binary format.
+/// The section ids of imports and exports in the binary format.
 const IMPORT_SECTION: u8 = 2;
+const EXPORT_SECTION: u8 = 7;
+
+/// The prefix of the exports renamed: wasm-bindgen's closure shims, which it
+/// names by their whole Rust path (`wasm_bindgen_<hash>___convert__closures…`).
+const RENAMED_EXPORTS: &str = "wasm_bindgen_";
+
+/// A module with short names, and what was renamed.
+pub struct Minified {
+    pub wasm: Vec<u8>,
+    pub imports: Renames,
+    pub exports: Renames,
+}
 
 /// Old import names and the short names that replace them, in import order.
 pub type Renames = Vec<(String, String)>;
 
 /// Gives each import of `module` in `wasm` a short name (`a`, `b`, … `Z`,
-/// `aa`, …); the rewritten module and the map from old names to new.
-pub fn minify(wasm: &[u8], module: &str) -> Result<(Vec<u8>, Renames), String> {
+/// `aa`, …), and each export named [`RENAMED_EXPORTS`]… one of `_0`, `_1`, ….
+pub fn minify(wasm: &[u8], module: &str) -> Result<Minified, String> {
     const MAGIC: &[u8] = b"\0asm\x01\0\0\0";
     if !wasm.starts_with(MAGIC) {
         return Err("not a WebAssembly module (version 1)".into());
     }
     let mut out = MAGIC.to_vec();
     let mut map = Vec::new();
+    let mut exports = Vec::new();
     let mut at = MAGIC.len();
     while at < wasm.len() {
         let id = wasm[at];
@@ -29,8 +43,13 @@ pub fn minify(wasm: &[u8], module: &str) -> Result<(Vec<u8>, Renames), String> {
             .checked_add(size)
             .filter(|&end| end <= wasm.len())
             .ok_or("a section runs past the end")?;
-        if id == IMPORT_SECTION {
-            let body = rename_imports(&wasm[body_start..body_end], module, &mut map)?;
+        let body = &wasm[body_start..body_end];
+        let renamed = match id {
+            IMPORT_SECTION => Some(rename_imports(body, module, &mut map)?),
+            EXPORT_SECTION => Some(rename_exports(body, &mut exports)?),
+            _ => None,
+        };
+        if let Some(body) = renamed {
             out.push(id);
             write_leb(&mut out, body.len() as u64);
             out.extend_from_slice(&body);
@@ -39,7 +58,44 @@ pub fn minify(wasm: &[u8], module: &str) -> Result<(Vec<u8>, Renames), String> {
         }
         at = body_end;
     }
-    Ok((out, map))
+    Ok(Minified {
+        wasm: out,
+        imports: map,
+        exports,
+    })
+}
+
+fn rename_exports(body: &[u8], map: &mut Renames) -> Result<Vec<u8>, String> {
+    let mut cursor = Cursor { bytes: body, at: 0 };
+    let count = cursor.leb()?;
+    let mut names = Vec::new();
+    let mut out = Vec::with_capacity(body.len());
+    write_leb(&mut out, count);
+    for _ in 0..count {
+        let name = cursor.name()?;
+        let desc_start = cursor.at;
+        // Its kind, and the index of what it exports.
+        cursor.byte()?;
+        cursor.leb()?;
+        let new = if name.starts_with(RENAMED_EXPORTS) {
+            let short = format!("_{}", map.len());
+            map.push((name.to_owned(), short.clone()));
+            short
+        } else {
+            name.to_owned()
+        };
+        write_name(&mut out, &new);
+        out.extend_from_slice(&body[desc_start..cursor.at]);
+        names.push(new);
+    }
+    if cursor.at != body.len() {
+        return Err("the export section has bytes after its exports".into());
+    }
+    names.sort();
+    if names.windows(2).any(|pair| pair[0] == pair[1]) {
+        return Err("a short export name is taken already".into());
+    }
+    Ok(out)
 }
 
 fn rename_imports(body: &[u8], module: &str, map: &mut Renames) -> Result<Vec<u8>, String> {
@@ -196,8 +252,43 @@ mod tests {
     }
 
     #[test]
+    fn closure_shims_are_exported_under_short_names() {
+        let mut exports = Vec::new();
+        write_leb(&mut exports, 2);
+        for (name, index) in [
+            ("memory", 0u8),
+            ("wasm_bindgen_0123___convert__closures", 7),
+        ] {
+            write_name(&mut exports, name);
+            exports.extend_from_slice(&[0x00, index]);
+        }
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        wasm.push(EXPORT_SECTION);
+        write_leb(&mut wasm, exports.len() as u64);
+        wasm.extend_from_slice(&exports);
+        let minified = minify(&wasm, "./m.js").expect("rewritten");
+        assert_eq!(
+            minified.exports,
+            [(
+                "wasm_bindgen_0123___convert__closures".to_owned(),
+                "_0".to_owned()
+            )]
+        );
+        let text = String::from_utf8_lossy(&minified.wasm);
+        assert!(
+            text.contains("memory") && text.contains("_0\0\x07"),
+            "{text}"
+        );
+        assert!(minified.imports.is_empty());
+    }
+
+    #[test]
     fn imports_of_the_module_get_short_names() {
-        let (out, map) = minify(&module(), "./m.js").expect("rewritten");
+        let Minified {
+            wasm: out,
+            imports: map,
+            ..
+        } = minify(&module(), "./m.js").expect("rewritten");
         assert_eq!(
             map,
             [
@@ -210,9 +301,9 @@ mod tests {
         // The custom section after it is untouched.
         assert!(out.ends_with(&[0x00, 0x03, 0x01, b'x', 0x07]));
         // Renaming again is stable: the new names map to themselves.
-        let (again, map) = minify(&out, "./m.js").expect("again");
-        assert_eq!(again, out);
-        assert_eq!(map[1], ("b".to_owned(), "b".to_owned()));
+        let again = minify(&out, "./m.js").expect("again");
+        assert_eq!(again.wasm, out);
+        assert_eq!(again.imports[1], ("b".to_owned(), "b".to_owned()));
     }
 
     #[test]
