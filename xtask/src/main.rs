@@ -13,7 +13,7 @@ mod size;
 mod test;
 mod tools;
 mod tools_nightly;
-mod wasm_imports;
+mod wasm_names;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -10,7 +10,7 @@
 //! - both files get new content-hashed names and `integrity` hashes, and the
 //!   page (its links and its boot script) names the new ones.
 
-use crate::{tools, wasm_imports};
+use crate::{tools, wasm_names};
 use base64::Engine as _;
 use sha2::{Digest, Sha384};
 use std::path::{Path, PathBuf};
@@ -92,10 +92,10 @@ fn replace_integrity(html: &str, name: &str, integrity: &str) -> Result<String, 
 }
 
 /// Renames the imports (and the closure shims' exports) of `wasm` in place.
-fn minify_names(wasm: &Path) -> Result<wasm_imports::Minified, String> {
+fn minify_names(wasm: &Path) -> Result<wasm_names::Minified, String> {
     let bytes = std::fs::read(wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
-    let minified = wasm_imports::minify(&bytes, GLUE_MODULE)
-        .map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let minified =
+        wasm_names::minify(&bytes, GLUE_MODULE).map_err(|e| format!("{}: {e}", wasm.display()))?;
     if minified.imports.is_empty() {
         return Err(format!("{}: no imports from {GLUE_MODULE}", wasm.display()));
     }

@@ -1,4 +1,5 @@
-//! Renames the imports and the long-named exports of a WebAssembly module:
+//! Shortens the names of a WebAssembly module (its imports and long-named
+//! exports) and leaves out tools' custom sections:
 //! only the import and export sections are rewritten (names are
 //! length-prefixed UTF-8, the rest is copied byte for byte).
 
@@ -9,6 +10,10 @@ const EXPORT_SECTION: u8 = 7;
 /// The prefix of the exports renamed: wasm-bindgen's closure shims, which it
 /// names by their whole Rust path (`wasm_bindgen_<hash>___convert__closures…`).
 const RENAMED_EXPORTS: &str = "wasm_bindgen_";
+
+/// Custom sections for tools (which compiler, which features), not read by
+/// browsers: left out.
+const DROPPED_CUSTOM_SECTIONS: [&str; 2] = ["producers", "target_features"];
 
 /// A module with short names, and what was renamed.
 pub struct Minified {
@@ -44,6 +49,10 @@ pub fn minify(wasm: &[u8], module: &str) -> Result<Minified, String> {
             .filter(|&end| end <= wasm.len())
             .ok_or("a section runs past the end")?;
         let body = &wasm[body_start..body_end];
+        if id == 0 && is_dropped_custom_section(body) {
+            at = body_end;
+            continue;
+        }
         let renamed = match id {
             IMPORT_SECTION => Some(rename_imports(body, module, &mut map)?),
             EXPORT_SECTION => Some(rename_exports(body, &mut exports)?),
@@ -63,6 +72,13 @@ pub fn minify(wasm: &[u8], module: &str) -> Result<Minified, String> {
         imports: map,
         exports,
     })
+}
+
+fn is_dropped_custom_section(body: &[u8]) -> bool {
+    let mut cursor = Cursor { bytes: body, at: 0 };
+    cursor
+        .name()
+        .is_ok_and(|name| DROPPED_CUSTOM_SECTIONS.contains(&name))
 }
 
 fn rename_exports(body: &[u8], map: &mut Renames) -> Result<Vec<u8>, String> {
@@ -280,6 +296,21 @@ mod tests {
             "{text}"
         );
         assert!(minified.imports.is_empty());
+    }
+
+    #[test]
+    fn the_producers_and_target_features_sections_are_left_out() {
+        let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+        for name in ["producers", "kept", "target_features"] {
+            let mut body = Vec::new();
+            write_name(&mut body, name);
+            body.push(0x2a);
+            wasm.push(0);
+            write_leb(&mut wasm, body.len() as u64);
+            wasm.extend_from_slice(&body);
+        }
+        let minified = minify(&wasm, "./m.js").expect("rewritten");
+        assert_eq!(minified.wasm, b"\0asm\x01\0\0\0\0\x06\x04kept\x2a");
     }
 
     #[test]
