@@ -28,6 +28,12 @@ pub fn release_env(root: &Path) -> Vec<(&'static str, String)> {
         ("RUSTUP_TOOLCHAIN", UI_NIGHTLY.to_owned()),
         ("CARGO_TARGET_DIR", target_dir(root).display().to_string()),
         ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort".to_owned()),
+        // std's smaller variants of its algorithms (sorts, formatting), in
+        // place of its one default feature, panic-unwind, unused here.
+        (
+            "CARGO_UNSTABLE_BUILD_STD_FEATURES",
+            "optimize_for_size".to_owned(),
+        ),
         ("CARGO_UNSTABLE_PANIC_IMMEDIATE_ABORT", "true".to_owned()),
         (
             "CARGO_PROFILE_WASM_RELEASE_PANIC",
