@@ -94,6 +94,7 @@ fn main() -> ExitCode {
             ui_only,
         } => dist::run(api_url, api_only, ui_only),
         Command::Tools => tools::ensure_ui_build_tools()
+            .and_then(|()| tools_nightly::ensure_ui_nightly())
             .and_then(|()| tools::ensure_chromium())
             .and_then(|()| tools::ensure_npm_packages(&tools::NODE_CLIENTS)),
     };
