@@ -24,7 +24,7 @@ pub fn nav() -> Html {
         });
         html! {
             <li>
-                <a {href} {onclick} class={classes!(current.then_some("current"))}
+                <a {href} {onclick} class={current.then_some("current")}
                     aria-current={current.then_some("page")}>
                     { label }
                 </a>
