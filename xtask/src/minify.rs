@@ -1,5 +1,8 @@
 //! What `cargo xtask dist` does to trunk's release build before it ships, to
 //! shrink the first load (see docs/ui-size.md):
+//! - wasm-opt `--no-inline=* -Oz --converge` (trunk's own wasm-opt is off in
+//!   index.html: it runs `-Oz` first, and binaryen's inlining, once done,
+//!   costs 1.5 KB of the compressed wasm that `--no-inline` keeps);
 //! - wasm-bindgen names each import of the wasm `__wbg_<name>_<16 hex digits>`,
 //!   in the wasm and again as a key of the glue's import object: 193 random
 //!   hashes that gzip cannot shrink. They are renamed to one or two letters
@@ -24,6 +27,7 @@ const GLUE_MODULE: &str = "./ui_bg.js";
 pub fn shrink_ui(dist: &Path) -> Result<(), String> {
     let (js_name, wasm_name) = glue_and_wasm(dist)?;
     let (js, wasm) = (dist.join(&js_name), dist.join(&wasm_name));
+    optimize_wasm(&wasm)?;
     let names = minify_names(&wasm)?;
     let glue = rename_import_keys(&minify_js(&js)?, &names.imports)?;
     let glue = rename_export_uses(&glue, &names.exports)?;
@@ -89,6 +93,26 @@ fn replace_integrity(html: &str, name: &str, integrity: &str) -> Result<String, 
     let mut out = html.to_owned();
     out.replace_range(value_start..value_end, integrity);
     Ok(out)
+}
+
+/// binaryen's wasm-opt over `wasm`, in place: LLVM has inlined what pays at
+/// `opt-level = "z"` already; binaryen inlining more only grows the bundle.
+fn optimize_wasm(wasm: &Path) -> Result<(), String> {
+    let output = Command::new("wasm-opt")
+        .arg(wasm)
+        .args(["--no-inline=*", "-Oz", "--converge", "-o"])
+        .arg(wasm)
+        .env("PATH", tools::path_with_tools())
+        .output()
+        .map_err(|e| format!("cannot run wasm-opt: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "wasm-opt failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
 }
 
 /// Renames the imports (and the closure shims' exports) of `wasm` in place.
