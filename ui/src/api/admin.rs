@@ -102,7 +102,8 @@ mod tests {
 
     /// The wire type reads what the flattened `AdminUser` reads, the same way:
     /// absent options are `None`, unknown fields are ignored, a missing
-    /// field is refused.
+    /// field is refused (through `crate::json`: serde_json here, the
+    /// browser's JSON and serde-wasm-bindgen in a wasm build).
     #[test]
     fn the_wire_type_reads_as_the_shared_type_does() {
         let full = r#"{"username":"ada","email":"ada@example.com","status":"CONFIRMED",
@@ -111,13 +112,13 @@ mod tests {
         let bare = r#"{"username":"bo","status":"FORCE_CHANGE_PASSWORD","enabled":false,
             "created":"c","modified":"m","emailVerified":false,"groups":[]}"#;
         for text in [full, bare] {
-            let shared: AdminUser = serde_json::from_str(text).expect("shared");
-            let wire: AdminUserWire = serde_json::from_str(text).expect("wire");
+            let shared: AdminUser = crate::json::from_str(text).expect("shared");
+            let wire: AdminUserWire = crate::json::from_str(text).expect("wire");
             assert_eq!(AdminUser::from(wire), shared);
         }
         let missing = r#"{"username":"bo","status":"x","enabled":false,"created":"c",
             "modified":"m","groups":[]}"#;
-        assert!(serde_json::from_str::<AdminUser>(missing).is_err());
-        assert!(serde_json::from_str::<AdminUserWire>(missing).is_err());
+        assert!(crate::json::from_str::<AdminUser>(missing).is_err());
+        assert!(crate::json::from_str::<AdminUserWire>(missing).is_err());
     }
 }
