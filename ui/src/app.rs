@@ -4,9 +4,9 @@ use crate::api::client::ApiClient;
 use crate::auth::flow;
 use crate::auth::owner::SessionOwner;
 use crate::auth::state::{SessionState, SignedOutReason};
-use crate::components::{Nav, Spinner};
+use crate::components::{spinner, Nav, LOADING};
 use crate::hooks::AppContext;
-use crate::routes::{switch, Route};
+use crate::routes::Pages;
 use gloo_events::EventListener;
 use serde::Deserialize;
 use wasm_bindgen::JsCast;
@@ -48,14 +48,14 @@ pub fn app() -> Html {
         });
     }
     match &*config {
-        None => html! { <Spinner /> },
+        None => spinner(LOADING),
         Some(config) => html! {
             <SessionProvider api_url={config.api_url.clone()}>
                 <BrowserRouter>
                     <Nav />
                     <SignInProblem />
                     <main id="main">
-                        <Switch<Route> render={switch} />
+                        <Pages />
                     </main>
                 </BrowserRouter>
             </SessionProvider>
@@ -158,7 +158,7 @@ fn sign_in_problem() -> Html {
     let retry = Callback::from(move |()| sign_in.emit(flow::current_path()));
     html! {
         <div class="banner-wrap">
-            <crate::components::ErrorBanner {message} {retry} />
+            { crate::components::error_banner(message.into(), Some(retry)) }
         </div>
     }
 }

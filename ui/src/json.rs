@@ -23,11 +23,18 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
 
 /// A response body, parsed as JSON by the browser, as a `T`.
 pub async fn read<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, JsonError> {
+    from_value(read_value(response).await?)
+}
+
+/// A response body, parsed as JSON by the browser (not generic, so the
+/// awaiting is compiled once whatever type the caller wants).
+pub async fn read_value(
+    response: gloo_net::http::Response,
+) -> Result<wasm_bindgen::JsValue, JsonError> {
     let promise = web_sys::Response::from(response).json().map_err(js_error)?;
-    let value = wasm_bindgen_futures::JsFuture::from(promise)
+    wasm_bindgen_futures::JsFuture::from(promise)
         .await
-        .map_err(js_error)?;
-    from_value(value)
+        .map_err(js_error)
 }
 
 /// A parsed JavaScript value as a `T`.

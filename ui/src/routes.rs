@@ -1,7 +1,8 @@
 use crate::auth::guard::Protected;
+use crate::hooks::use_app;
 use crate::pages::{
-    admin_users::AdminUsers, home::Home, not_found::NotFound, server::Server, signin::SignIn,
-    signout::SignOut, stats::Stats, user::User,
+    admin_users::AdminUsers, home::home, not_found::not_found, server::Server, signin::SignIn,
+    signout::sign_out, stats::Stats, user::User,
 };
 use std::collections::HashMap;
 use yew::prelude::*;
@@ -73,16 +74,27 @@ impl Routable for Route {
     }
 }
 
-pub fn switch(route: Route) -> Html {
+/// The current route's page, in place of yew-router's `Switch`: one
+/// component that reads the route, and draws the pages without state of
+/// their own (home, signed out, not found) as plain functions, so neither
+/// `Switch` nor they cost a copy of Yew's component lifecycle each.
+#[function_component(Pages)]
+pub fn pages() -> Html {
+    let app = use_app();
+    let navigator = use_navigator();
+    let location = use_location();
+    let Some(route) = use_route::<Route>() else {
+        return Html::default();
+    };
     match route {
-        Route::Home => html! { <Home /> },
+        Route::Home => home(&app, &navigator),
         Route::SignIn => html! { <SignIn /> },
-        Route::SignOut => html! { <SignOut /> },
+        Route::SignOut => sign_out(&app, &navigator, location.as_ref()),
         Route::Stats => html! { <Protected><Stats /></Protected> },
         Route::User => html! { <Protected><User /></Protected> },
         Route::Server => html! { <Server /> },
         Route::AdminUsers => html! { <Protected><AdminUsers /></Protected> },
-        Route::NotFound => html! { <NotFound /> },
+        Route::NotFound => not_found(&navigator),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `cargo xtask dist`: what a deployment uploads.
 //! - `dist/`: the release UI build with `config.json` naming the API, and
-//!   trunk's inline loader moved into a file so the CSP needs no inline script;
+//!   trunk's inline loader moved into a file so the CSP needs no inline script,
+//!   the glue minified and the wasm's import names shortened (`minify.rs`);
 //! - `target/dist/api-lambda.zip`: the API (static musl build, so it runs on
 //!   any Lambda runtime) with `run.sh`, for the Lambda Web Adapter.
 
@@ -30,9 +31,10 @@ pub fn run(api_url: Option<String>, api_only: bool, ui_only: bool) -> Result<(),
 /// no inline script.
 pub fn build_ui(dist: &Path, api_url: &str) -> Result<(), String> {
     tools::ensure_ui_build_tools()?;
-    tools::trunk_build(dist, true)?;
+    tools::trunk_release_build(dist)?;
     let config = format!("{{ \"apiUrl\": {api_url:?} }}\n");
     std::fs::write(dist.join("config.json"), config).map_err(|e| format!("config.json: {e}"))?;
+    crate::minify::shrink_ui(dist)?;
     externalize_inline_scripts(dist)?;
     println!("xtask: {} is ready (API {api_url})", dist.display());
     Ok(())

@@ -8,9 +8,12 @@ mod dist;
 mod e2e;
 mod fuzz;
 mod install;
+mod minify;
 mod size;
 mod test;
 mod tools;
+mod tools_nightly;
+mod wasm_names;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -91,6 +94,7 @@ fn main() -> ExitCode {
             ui_only,
         } => dist::run(api_url, api_only, ui_only),
         Command::Tools => tools::ensure_ui_build_tools()
+            .and_then(|()| tools_nightly::ensure_ui_nightly())
             .and_then(|()| tools::ensure_chromium())
             .and_then(|()| tools::ensure_npm_packages(&tools::NODE_CLIENTS)),
     };

@@ -212,12 +212,14 @@ fn run_browser_tests(root: &Path, counts: &mut Counts) -> Result<bool, String> {
     )
 }
 
-/// Builds the UI with trunk into `target/e2e-dist` for the browser suite.
+/// Builds the UI into `target/e2e-dist` for the browser suite: the release
+/// dist exactly as `cargo xtask dist` ships it (minified glue, short import
+/// names, no inline script), so the suite tests what is deployed. The size
+/// step builds the same release wasm first, so cargo has nothing to redo.
 pub fn build_e2e_ui(root: &Path) -> Result<PathBuf, String> {
-    tools::ensure_ui_build_tools()?;
     tools::ensure_chromium()?;
     let dist = root.join("target/e2e-dist");
-    tools::trunk_build(&dist, false)?;
+    crate::dist::build_ui(&dist, "http://localhost:8000")?;
     Ok(dist)
 }
 

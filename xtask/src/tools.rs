@@ -60,6 +60,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// npm's `binaryen`: Debian's wasm-opt is too old for today's rustc output.
 pub const BINARYEN_VERSION: &str = "132";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// npm's `esbuild`, which minifies wasm-bindgen's glue in `cargo xtask dist`.
+pub const ESBUILD_VERSION: &str = "0.28.2";
 
 /// Where the project keeps tools it installs outside cargo's bin directory.
 pub fn tools_dir() -> PathBuf {
@@ -125,14 +127,26 @@ pub fn trunk_build(dist: &Path, release: bool) -> Result<(), String> {
     if release {
         command.arg("--release");
     }
+    trunk_run(dist, &mut command)
+}
+
+/// The release build `cargo xtask dist` ships: trunk's `--release` with the
+/// pinned nightly and std built for size (`tools_nightly.rs`).
+pub fn trunk_release_build(dist: &Path) -> Result<(), String> {
+    crate::tools_nightly::ensure_ui_nightly()?;
+    let mut command = Command::new("trunk");
+    command
+        .args(["build", "--offline", "--release"])
+        .envs(crate::tools_nightly::release_env(&crate::workspace_root()));
+    trunk_run(dist, &mut command)
+}
+
+fn trunk_run(dist: &Path, command: &mut Command) -> Result<(), String> {
     command
         .arg("--dist")
         .arg(dist)
         .current_dir(crate::workspace_root());
-    run(
-        &format!("trunk build into {}", dist.display()),
-        &mut command,
-    )
+    run(&format!("trunk build into {}", dist.display()), command)
 }
 
 /// The wasm-bindgen version pinned in Cargo.lock (trunk needs the CLI of exactly it).
@@ -207,8 +221,9 @@ pub fn ensure_wasm_bindgen() -> Result<(), String> {
     )
 }
 
+/// The UI build's npm tools: wasm-opt (binaryen), and esbuild for the dist's glue.
 pub fn ensure_wasm_opt() -> Result<(), String> {
-    ensure_npm_packages(&[("binaryen", BINARYEN_VERSION)])
+    ensure_npm_packages(&[("binaryen", BINARYEN_VERSION), ("esbuild", ESBUILD_VERSION)])
 }
 
 /// The npm packages the tests drive: aws-jwt-verify (checks the emulator's

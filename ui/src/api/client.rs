@@ -139,17 +139,17 @@ impl ApiClient {
         &self.session
     }
 
+    // The generic calls below only turn JSON into a `T`; what they await
+    // (`call`) is one non-generic future, so each answer type costs its
+    // deserialiser and no copy of the request's state machine.
+
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let response = self.request(Method::GET, path, None, Auth::Session).await?;
-        read_json(response).await
+        decode(self.call(Method::GET, path, None, Auth::Session).await?)
     }
 
     /// A GET without the session.
     pub async fn get_anonymous<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let response = self
-            .request(Method::GET, path, None, Auth::Anonymous)
-            .await?;
-        read_json(response).await
+        decode(self.call(Method::GET, path, None, Auth::Anonymous).await?)
     }
 
     pub async fn send<B: Serialize, T: DeserializeOwned>(
@@ -159,8 +159,7 @@ impl ApiClient {
         body: &B,
     ) -> Result<T, ApiError> {
         let body = Some(to_json(body)?);
-        let response = self.request(method, path, body, Auth::Session).await?;
-        read_json(response).await
+        decode(self.call(method, path, body, Auth::Session).await?)
     }
 
     /// A POST without the session.
@@ -170,10 +169,7 @@ impl ApiClient {
         body: &B,
     ) -> Result<T, ApiError> {
         let body = Some(to_json(body)?);
-        let response = self
-            .request(Method::POST, path, body, Auth::Anonymous)
-            .await?;
-        read_json(response).await
+        decode(self.call(Method::POST, path, body, Auth::Anonymous).await?)
     }
 
     /// For answers without a body (204).
@@ -184,12 +180,38 @@ impl ApiClient {
         body: Option<&B>,
     ) -> Result<(), ApiError> {
         let body = body.map(to_json).transpose()?;
+        self.call_no_content(method, path, body).await
+    }
+
+    async fn call_no_content(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<(), ApiError> {
         let response = self.request(method, path, body, Auth::Session).await?;
         if response.ok() {
             Ok(())
         } else {
             Err(error_of(response).await)
         }
+    }
+
+    /// A call whose successful answer is JSON, parsed by the browser.
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        auth: Auth,
+    ) -> Result<wasm_bindgen::JsValue, ApiError> {
+        let response = self.request(method, path, body, auth).await?;
+        if !response.ok() {
+            return Err(error_of(response).await);
+        }
+        crate::json::read_value(response)
+            .await
+            .map_err(|e| ApiError::Unexpected(e.to_string()))
     }
 
     async fn request(
@@ -283,13 +305,8 @@ fn to_json<B: Serialize>(body: &B) -> Result<String, ApiError> {
     crate::json::to_string(body).map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
-async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    if !response.ok() {
-        return Err(error_of(response).await);
-    }
-    crate::json::read::<T>(response)
-        .await
-        .map_err(|e| ApiError::Unexpected(e.to_string()))
+fn decode<T: DeserializeOwned>(value: wasm_bindgen::JsValue) -> Result<T, ApiError> {
+    crate::json::from_value(value).map_err(|e| ApiError::Unexpected(e.to_string()))
 }
 
 /// The API's JSON error, or a description of whatever came instead.

@@ -4,7 +4,7 @@
 
 use super::flow::current_path;
 use super::state::SessionState;
-use crate::components::Spinner;
+use crate::components::spinner;
 use crate::hooks::use_app;
 use yew::prelude::*;
 
@@ -27,9 +27,9 @@ pub fn protected(props: &ProtectedProps) -> Html {
     }
     match &app.session {
         SessionState::SignedIn(_) => props.children.clone(),
-        SessionState::SigningOut => html! { <Spinner label="Signing out…" /> },
-        SessionState::SigningIn => html! { <Spinner label="Redirecting to sign-in…" /> },
-        state if state.starts_sign_in() => html! { <Spinner label="Redirecting to sign-in…" /> },
+        SessionState::SigningOut => spinner("Signing out…"),
+        SessionState::SigningIn => spinner("Redirecting to sign-in…"),
+        state if state.starts_sign_in() => spinner("Redirecting to sign-in…"),
         // The layout shows the problem and a way to sign in.
         _ => html! { <p class="muted">{ "This page needs you to sign in." }</p> },
     }

@@ -1,23 +1,16 @@
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct ErrorBannerProps {
-    pub message: AttrValue,
-    /// Shows a "Try again" button when given.
-    #[prop_or_default]
-    pub retry: Option<Callback<()>>,
-}
-
-/// A failure, said plainly, with a way to try again.
-#[function_component(ErrorBanner)]
-pub fn error_banner(props: &ErrorBannerProps) -> Html {
-    let retry = props.retry.clone().map(|retry| {
+/// A failure, said plainly, with a "Try again" button when `retry` is given.
+/// A plain function, not a component (each component costs Yew's lifecycle
+/// code once more in the bundle).
+pub fn error_banner(message: AttrValue, retry: Option<Callback<()>>) -> Html {
+    let retry = retry.map(|retry| {
         let onclick = Callback::from(move |_| retry.emit(()));
         html! { <button class="button" type="button" {onclick}>{ "Try again" }</button> }
     });
     html! {
         <div class="alert" role="alert">
-            <p>{ props.message.clone() }</p>
+            <p>{ message }</p>
             { for retry }
         </div>
     }

@@ -17,12 +17,6 @@ pub struct Point {
     pub value: f64,
 }
 
-#[derive(Properties, PartialEq)]
-pub struct LineChartProps {
-    pub title: AttrValue,
-    pub points: Vec<Point>,
-}
-
 /// Values to a compact label: 1234 → "1.2k", 58200 → "58.2k".
 pub fn compact(value: f64) -> String {
     let abs = value.abs();
@@ -77,9 +71,9 @@ fn y_range(points: &[Point]) -> (f64, f64, f64) {
     (low, high, step)
 }
 
-#[function_component(LineChart)]
-pub fn line_chart(props: &LineChartProps) -> Html {
-    let points = &props.points;
+/// The chart of `points` under `title`. A plain function, not a component:
+/// each component costs its own copy of Yew's lifecycle in the bundle.
+pub fn line_chart(title: String, points: &[Point]) -> Html {
     if points.is_empty() {
         return html! { <p class="muted">{ "No data for this period." }</p> };
     }
@@ -126,14 +120,14 @@ pub fn line_chart(props: &LineChartProps) -> Html {
     });
     let summary = format!(
         "{}: {} values from {} to {}",
-        props.title,
+        title,
         points.len(),
         points.first().map(|p| p.label.as_str()).unwrap_or_default(),
         points.last().map(|p| p.label.as_str()).unwrap_or_default()
     );
     html! {
         <figure class="chart">
-            <figcaption>{ props.title.clone() }</figcaption>
+            <figcaption>{ title }</figcaption>
             <svg viewBox={format!("0 0 {} {}", text(WIDTH), text(HEIGHT))} role="img" aria-label={summary}
                 preserveAspectRatio="xMidYMid meet">
                 { for grid }

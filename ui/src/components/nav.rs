@@ -1,3 +1,4 @@
+use crate::components::route_link;
 use crate::hooks::use_app;
 use crate::routes::Route;
 use yew::prelude::*;
@@ -23,7 +24,7 @@ pub fn nav() -> Html {
         });
         html! {
             <li>
-                <a {href} {onclick} class={classes!(current.then_some("current"))}
+                <a {href} {onclick} class={current.then_some("current")}
                     aria-current={current.then_some("page")}>
                     { label }
                 </a>
@@ -59,7 +60,7 @@ pub fn nav() -> Html {
     html! {
         <header class="topbar">
             <nav aria-label="Main">
-                <Link<Route> to={Route::Home} classes="brand">{ "KPI dashboard" }</Link<Route>>
+                { route_link(&navigator, Route::Home, Some("brand"), html! { "KPI dashboard" }) }
                 <ul>
                     { link(Route::Stats, "Statistics") }
                     { link(Route::User, "Profile") }

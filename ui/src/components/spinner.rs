@@ -1,18 +1,15 @@
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct SpinnerProps {
-    #[prop_or(AttrValue::Static("Loading…"))]
-    pub label: AttrValue,
-}
+/// What [`spinner`] says when nothing more precise is known.
+pub const LOADING: &str = "Loading…";
 
-/// A busy indicator that screen readers announce.
-#[function_component(Spinner)]
-pub fn spinner(props: &SpinnerProps) -> Html {
+/// A busy indicator that screen readers announce. A plain function, not a
+/// component: a component costs Yew's lifecycle code once more in the bundle.
+pub fn spinner(label: &'static str) -> Html {
     html! {
         <div class="spinner" role="status" aria-live="polite">
             <span class="spinner-dot" aria-hidden="true"></span>
-            <span>{ props.label.clone() }</span>
+            <span>{ label }</span>
         </div>
     }
 }

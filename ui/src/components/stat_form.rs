@@ -136,7 +136,7 @@ pub fn stat_form(props: &StatFormProps) -> Html {
         let problem = problems.get(name).cloned();
         let described = problem.as_ref().map(|_| format!("{id}-error"));
         html! {
-            <div class={classes!("field", problem.is_some().then_some("invalid"))}>
+            <div class={if problem.is_some() { "field invalid" } else { "field" }}>
                 <label for={id.clone()}>{ label }</label>
                 <input id={id.clone()} name={name} type={kind} value={value.to_owned()}
                     placeholder={hint} oninput={on_input(name)}

@@ -1,22 +1,18 @@
 use shared::dto::KpiRecord;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct StatsTableProps {
-    pub records: Vec<KpiRecord>,
-    /// Edit and delete buttons appear only when these are given (admins).
-    #[prop_or_default]
-    pub on_edit: Option<Callback<KpiRecord>>,
-    #[prop_or_default]
-    pub on_delete: Option<Callback<KpiRecord>>,
-}
-
-/// The records of the chosen year, with editing controls for admins.
-#[function_component(StatsTable)]
-pub fn stats_table(props: &StatsTableProps) -> Html {
-    let editable = props.on_edit.is_some() && props.on_delete.is_some();
-    let rows = props.records.iter().map(|record| {
-        let controls = match (&props.on_edit, &props.on_delete) {
+/// The records of the chosen year, with editing controls for admins: edit
+/// and delete buttons appear only when `on_edit` and `on_delete` are given.
+/// A plain function, not a component (a component costs its own copy of
+/// Yew's lifecycle in the bundle).
+pub fn stats_table(
+    records: &[KpiRecord],
+    on_edit: Option<Callback<KpiRecord>>,
+    on_delete: Option<Callback<KpiRecord>>,
+) -> Html {
+    let editable = on_edit.is_some() && on_delete.is_some();
+    let rows = records.iter().map(|record| {
+        let controls = match (&on_edit, &on_delete) {
             (Some(on_edit), Some(on_delete)) => {
                 let (edit, delete) = (on_edit.clone(), on_delete.clone());
                 let (for_edit, for_delete) = (record.clone(), record.clone());

@@ -3,7 +3,9 @@
 
 use crate::api::client::{ApiClient, ApiError};
 use crate::auth::state::SessionState;
+use std::any::Any;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::time::Duration;
 use yew::prelude::*;
@@ -27,14 +29,14 @@ pub fn use_app() -> AppContext {
 
 /// A request's progress.
 #[derive(Debug, PartialEq)]
-pub enum Load<T> {
+pub enum Load<T: ?Sized> {
     Loading,
     Ready(Rc<T>),
     Failed(ApiError),
 }
 
 // By hand: `Rc<T>` clones without `T: Clone`.
-impl<T> Clone for Load<T> {
+impl<T: ?Sized> Clone for Load<T> {
     fn clone(&self) -> Self {
         match self {
             Self::Loading => Self::Loading,
@@ -49,8 +51,16 @@ pub fn backoff(failures: u32) -> Duration {
     Duration::from_secs(1 << failures.saturating_sub(1).min(3))
 }
 
+/// What [`use_load`] hands its one non-generic body: the fetch, boxed, with
+/// its answer as `Rc<dyn Any>`.
+type AnyFetch =
+    Box<dyn FnOnce(ApiClient) -> Pin<Box<dyn Future<Output = Result<Rc<dyn Any>, ApiError>>>>>;
+
 /// Runs `fetch` on mount and whenever `reload` is called. A failure that may
 /// pass (network, 5xx, `idp_unavailable`) is shown and retried with backoff.
+///
+/// Generic only in name: the states, the retries and the effect are
+/// [`use_load_any`]'s, compiled once for every page that loads something.
 #[hook]
 pub fn use_load<T, F, Fut>(fetch: F) -> (Load<T>, Callback<()>)
 where
@@ -58,8 +68,23 @@ where
     F: FnOnce(ApiClient) -> Fut + 'static,
     Fut: Future<Output = Result<T, ApiError>> + 'static,
 {
+    let fetch: AnyFetch = Box::new(move |api| {
+        Box::pin(async move { fetch(api).await.map(|data| Rc::new(data) as Rc<dyn Any>) })
+    });
+    let (load, reload) = use_load_any(fetch);
+    let load = match load {
+        Load::Loading => Load::Loading,
+        // The data is the `T` the fetch above made: the downcast holds.
+        Load::Ready(data) => data.downcast::<T>().map_or(Load::Loading, Load::Ready),
+        Load::Failed(error) => Load::Failed(error),
+    };
+    (load, reload)
+}
+
+#[hook]
+fn use_load_any(fetch: AnyFetch) -> (Load<dyn Any>, Callback<()>) {
     let api = use_app().api;
-    let state = use_state(|| Load::Loading);
+    let state = use_state(|| Load::<dyn Any>::Loading);
     // Reloads asked for so far; a handle's value is that of its render, so a
     // timer counts through this cell.
     let asked = use_mut_ref(|| 0u32);
@@ -81,7 +106,7 @@ where
                 match fetch(api).await {
                     Ok(data) => {
                         *failures.borrow_mut() = 0;
-                        state.set(Load::Ready(Rc::new(data)));
+                        state.set(Load::Ready(data));
                     }
                     Err(error) => {
                         let retry = error.is_retryable();

@@ -3,7 +3,7 @@
 //! delete, each asking for confirmation first.
 
 use crate::api::admin;
-use crate::components::{ErrorBanner, Spinner};
+use crate::components::{button, error_banner, facts, spinner};
 use crate::hooks::use_app;
 use shared::admin::{AdminUser, AdminUserPage};
 use web_sys::HtmlInputElement;
@@ -15,6 +15,14 @@ struct Position {
     search: String,
     page: Option<String>,
     earlier: Vec<Option<String>>,
+}
+
+fn yes_no(yes: bool) -> &'static str {
+    if yes {
+        "yes"
+    } else {
+        "no"
+    }
 }
 
 /// Asks the person; `false` if they said no (or there is no window).
@@ -201,10 +209,8 @@ pub fn admin_users() -> Html {
     };
 
     let table = match &*page {
-        None => html! { <Spinner label="Loading users…" /> },
-        Some(Err(error)) => {
-            html! { <ErrorBanner message={error.explain()} retry={reload.clone()} /> }
-        }
+        None => spinner("Loading users…"),
+        Some(Err(error)) => error_banner(error.explain().into(), Some(reload.clone())),
         Some(Ok(listed)) if listed.users.is_empty() => {
             html! { <p class="muted">{ "No users match." }</p> }
         }
@@ -222,7 +228,7 @@ pub fn admin_users() -> Html {
                             <tr>
                                 <td>{ &u.username }</td>
                                 <td>{ &u.status }</td>
-                                <td>{ if u.enabled { "yes" } else { "no" } }</td>
+                                <td>{ yes_no(u.enabled) }</td>
                                 <td>{ u.created.get(..10).unwrap_or(&u.created) }</td>
                                 <td><button class="button secondary" type="button"
                                     aria-label={format!("Manage {}", u.username)}
@@ -266,10 +272,8 @@ pub fn admin_users() -> Html {
         };
         html! {
             <div class="toolbar">
-                <button class="button secondary" type="button" disabled={position.earlier.is_empty()}
-                    onclick={on_previous}>{ "Previous" }</button>
-                <button class="button secondary" type="button" disabled={next.is_none()}
-                    onclick={on_next}>{ "Next" }</button>
+                { button("button secondary", "Previous", position.earlier.is_empty(), on_previous) }
+                { button("button secondary", "Next", next.is_none(), on_next) }
             </div>
         }
     };
@@ -287,30 +291,23 @@ pub fn admin_users() -> Html {
         } else {
             change(name.clone(), format!("Enable {name}?"), format!("{name} is enabled."), UserAction::Post("enable"))
         };
+        let sign_out = change(name.clone(), format!("Sign {name} out on every device?"), format!("{name} is signed out everywhere."), UserAction::Post("signout"));
+        let delete = change(name.clone(), format!("Delete {name}? This cannot be undone."), format!("{name} was deleted."), UserAction::Delete);
+        let groups = if user.groups.is_empty() { "none".to_owned() } else { user.groups.join(", ") };
         html! {
             <section class="card user-details" aria-label={format!("Managing {name}")}>
                 <h2>{ &name }</h2>
-                <dl class="facts">
-                    <dt>{ "Status" }</dt><dd>{ &user.summary.status }</dd>
-                    <dt>{ "Enabled" }</dt><dd>{ if user.summary.enabled { "yes" } else { "no" } }</dd>
-                    <dt>{ "Groups" }</dt><dd>{ if user.groups.is_empty() { "none".to_owned() } else { user.groups.join(", ") } }</dd>
-                    <dt>{ "Email verified" }</dt><dd>{ if user.email_verified { "yes" } else { "no" } }</dd>
-                </dl>
+                { facts("facts", vec![
+                    ("Status", html! { &user.summary.status }),
+                    ("Enabled", html! { yes_no(user.summary.enabled) }),
+                    ("Groups", html! { groups }),
+                    ("Email verified", html! { yes_no(user.email_verified) }),
+                ]) }
                 <div class="actions">
-                    <button class="button" type="button" onclick={toggle_admin}>
-                        { if is_member { "Remove from admins" } else { "Make admin" } }
-                    </button>
-                    <button class="button" type="button" onclick={toggle_enabled}>
-                        { if user.summary.enabled { "Disable" } else { "Enable" } }
-                    </button>
-                    <button class="button" type="button"
-                        onclick={change(name.clone(), format!("Sign {name} out on every device?"), format!("{name} is signed out everywhere."), UserAction::Post("signout"))}>
-                        { "Sign out everywhere" }
-                    </button>
-                    <button class="button danger" type="button"
-                        onclick={change(name.clone(), format!("Delete {name}? This cannot be undone."), format!("{name} was deleted."), UserAction::Delete)}>
-                        { "Delete" }
-                    </button>
+                    { button("button", if is_member { "Remove from admins" } else { "Make admin" }, false, toggle_admin) }
+                    { button("button", if user.summary.enabled { "Disable" } else { "Enable" }, false, toggle_enabled) }
+                    { button("button", "Sign out everywhere", false, sign_out) }
+                    { button("button danger", "Delete", false, delete) }
                 </div>
             </section>
         }
@@ -320,7 +317,7 @@ pub fn admin_users() -> Html {
         <section class="page">
             <h1>{ "Users" }</h1>
             { for notice.as_ref().map(|n| html! { <p class="notice" role="status">{ n }</p> }) }
-            { for problem.as_ref().map(|p| html! { <ErrorBanner message={p.clone()} /> }) }
+            { for problem.as_ref().map(|p| error_banner(p.clone().into(), None)) }
             <form class="toolbar" role="search" onsubmit={on_search}>
                 <label for="user-search">{ "Search by email" }</label>
                 <input id="user-search" type="search" ref={search_ref} value={position.search.clone()} />

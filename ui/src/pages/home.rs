@@ -1,29 +1,25 @@
-use crate::hooks::use_app;
+use crate::components::route_link;
+use crate::hooks::AppContext;
 use crate::routes::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-#[function_component(Home)]
-pub fn home() -> Html {
-    let app = use_app();
+/// `/`. A plain function that [`crate::routes::Pages`] calls with what its
+/// hooks read, not a component of its own (each costs Yew's lifecycle again).
+pub fn home(app: &AppContext, navigator: &Option<Navigator>) -> Html {
+    let card = |to: Route, title: &'static str, text: &'static str| {
+        let body = html! { <><h2>{ title }</h2><p>{ text }</p></> };
+        route_link(navigator, to, Some("card link-card"), body)
+    };
     match app.session.session() {
         Some(session) => html! {
             <section class="page">
                 <h1>{ format!("Hello, {}", session.display_name()) }</h1>
                 <p class="lead">{ "Where to?" }</p>
                 <div class="cards">
-                    <Link<Route> to={Route::Stats} classes="card link-card">
-                        <h2>{ "Statistics" }</h2>
-                        <p>{ "Sales, cost and revenue by month, as charts and a table." }</p>
-                    </Link<Route>>
-                    <Link<Route> to={Route::User} classes="card link-card">
-                        <h2>{ "Profile" }</h2>
-                        <p>{ "Who you are signed in as, your groups, and your token." }</p>
-                    </Link<Route>>
-                    <Link<Route> to={Route::Server} classes="card link-card">
-                        <h2>{ "Server" }</h2>
-                        <p>{ "What serves the API." }</p>
-                    </Link<Route>>
+                    { card(Route::Stats, "Statistics", "Sales, cost and revenue by month, as charts and a table.") }
+                    { card(Route::User, "Profile", "Who you are signed in as, your groups, and your token.") }
+                    { card(Route::Server, "Server", "What serves the API.") }
                 </div>
             </section>
         },

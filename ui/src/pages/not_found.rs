@@ -1,14 +1,16 @@
+use crate::components::route_link;
 use crate::routes::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-#[function_component(NotFound)]
-pub fn not_found() -> Html {
+/// Any other path. A plain function that [`crate::routes::Pages`] calls,
+/// not a component of its own.
+pub fn not_found(navigator: &Option<Navigator>) -> Html {
     html! {
         <section class="page">
             <h1>{ "Page not found" }</h1>
             <p>{ "There is no page at this address." }</p>
-            <Link<Route> to={Route::Home}>{ "Go to the home page" }</Link<Route>>
+            { route_link(navigator, Route::Home, None, html! { "Go to the home page" }) }
         </section>
     }
 }

@@ -1,5 +1,5 @@
 use crate::api;
-use crate::components::{ErrorBanner, Spinner};
+use crate::components::{error_banner, facts, spinner, LOADING};
 use crate::hooks::{use_app, use_load, Load};
 use yew::prelude::*;
 
@@ -8,23 +8,29 @@ pub fn server() -> Html {
     let api_url = use_app().api.base().to_owned();
     let (load, reload) = use_load(|api| async move { api::server_info(&api).await });
     let body = match &load {
-        Load::Loading => html! { <Spinner /> },
-        Load::Failed(error) => html! { <ErrorBanner message={error.explain()} retry={reload} /> },
-        Load::Ready(info) => html! {
-            <dl class="facts card">
-                <dt>{ "API" }</dt><dd><code>{ api_url.clone() }</code></dd>
-                <dt>{ "Framework" }</dt><dd>{ &info.framework }</dd>
-                <dt>{ "Language" }</dt><dd>{ &info.language }</dd>
-                <dt>{ "Version" }</dt><dd>{ &info.version }</dd>
-                <dt>{ "Source" }</dt>
-                <dd>
-                    if info.repo.is_empty() { { "—" } }
-                    else { <a href={info.repo.clone()}>{ &info.repo }</a> }
-                </dd>
-                <dt>{ "API documentation" }</dt>
-                <dd><a href={format!("{api_url}{}", info.docs)}>{ "Swagger UI" }</a></dd>
-            </dl>
-        },
+        Load::Loading => spinner(LOADING),
+        Load::Failed(error) => error_banner(error.explain().into(), Some(reload)),
+        Load::Ready(info) => facts(
+            "facts card",
+            vec![
+                ("API", html! { <code>{ api_url.clone() }</code> }),
+                ("Framework", html! { &info.framework }),
+                ("Language", html! { &info.language }),
+                ("Version", html! { &info.version }),
+                (
+                    "Source",
+                    if info.repo.is_empty() {
+                        html! { "—" }
+                    } else {
+                        html! { <a href={info.repo.clone()}>{ &info.repo }</a> }
+                    },
+                ),
+                (
+                    "API documentation",
+                    html! { <a href={format!("{api_url}{}", info.docs)}>{ "Swagger UI" }</a> },
+                ),
+            ],
+        ),
     };
     html! {
         <section class="page">

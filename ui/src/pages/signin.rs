@@ -5,7 +5,7 @@
 use crate::api;
 use crate::auth::error::AuthError;
 use crate::auth::flow::{self, CallbackQuery};
-use crate::components::{ErrorBanner, Spinner};
+use crate::components::{error_banner, spinner};
 use crate::hooks::use_app;
 use crate::routes::Route;
 use shared::dto::TokenRequest;
@@ -80,7 +80,7 @@ pub fn sign_in() -> Html {
         });
     }
     match &*failure {
-        None => html! { <section class="page"><Spinner label="Signing you in…" /></section> },
+        None => html! { <section class="page">{ spinner("Signing you in…") }</section> },
         Some((message, return_to)) => {
             let retry = {
                 let (sign_in, return_to) = (app.sign_in.clone(), return_to.clone());
@@ -89,7 +89,7 @@ pub fn sign_in() -> Html {
             html! {
                 <section class="page">
                     <h1>{ "Sign-in did not complete" }</h1>
-                    <ErrorBanner message={message.to_string()} {retry} />
+                    { error_banner(message.to_string().into(), Some(retry)) }
                 </section>
             }
         }

@@ -1,15 +1,19 @@
-use crate::hooks::use_app;
+use crate::components::route_link;
+use crate::hooks::AppContext;
 use crate::routes::Route;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-/// Where Cognito's logout sends the browser back to.
-#[function_component(SignOut)]
-pub fn sign_out() -> Html {
-    let app = use_app();
+/// Where Cognito's logout sends the browser back to. A plain function that
+/// [`crate::routes::Pages`] calls with what its hooks read, not a component.
+pub fn sign_out(
+    app: &AppContext,
+    navigator: &Option<Navigator>,
+    location: Option<&Location>,
+) -> Html {
     let sign_in = app.sign_in.clone();
     // `?partial`: the API could not be reached, so only this device forgot the session.
-    let partial = use_location().is_some_and(|l| l.query_str().contains("partial"));
+    let partial = location.is_some_and(|l| l.query_str().contains("partial"));
     let detail = if partial {
         "Your session has ended on this device. The API could not be reached, so the \
          sign-in service may still remember you until it times out."
@@ -25,7 +29,7 @@ pub fn sign_out() -> Html {
                     onclick={Callback::from(move |_| sign_in.emit("/stats".into()))}>
                     { "Sign in again" }
                 </button>
-                <Link<Route> to={Route::Home} classes="button secondary">{ "Home" }</Link<Route>>
+                { route_link(navigator, Route::Home, Some("button secondary"), html! { "Home" }) }
             </div>
         </section>
     }

@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::components::{
-    ErrorBanner, LineChart, Point, Spinner, StatForm, StatFormMode, StatsTable,
+    error_banner, line_chart, spinner, stats_table, Point, StatForm, StatFormMode, LOADING,
 };
 use crate::hooks::{use_app, use_load, Load};
 use shared::dto::KpiRecord;
@@ -107,14 +107,14 @@ pub fn stats() -> Html {
 
     let records = match &load {
         Load::Loading => {
-            return html! { <section class="page"><h1>{ "Statistics" }</h1><Spinner /></section> }
+            return html! { <section class="page"><h1>{ "Statistics" }</h1>{ spinner(LOADING) }</section> }
         }
         Load::Failed(error) => {
             let retry = reload.clone();
             return html! {
                 <section class="page">
                     <h1>{ "Statistics" }</h1>
-                    <ErrorBanner message={error.explain()} {retry} />
+                    { error_banner(error.explain().into(), Some(retry)) }
                 </section>
             };
         }
@@ -158,7 +158,7 @@ pub fn stats() -> Html {
             .into_iter()
             .map(|kpi| {
                 let points = series(&shown, &kpi, year);
-                html! { <LineChart title={format!("{} {year}", title(&kpi))} {points} /> }
+                line_chart(format!("{} {year}", title(&kpi)), &points)
             })
             .collect::<Html>()
     });
@@ -242,10 +242,10 @@ pub fn stats() -> Html {
             <div class="charts">{ charts.unwrap_or_default() }</div>
             <h2>{ "Records" }</h2>
             if let Some(message) = (*action_error).clone() {
-                <ErrorBanner {message} />
+                { error_banner(message.into(), None) }
             }
             { form }
-            <StatsTable records={shown} {on_edit} {on_delete} />
+            { stats_table(&shown, on_edit, on_delete) }
         </section>
     }
 }

@@ -1,6 +1,6 @@
 use crate::api;
 use crate::clock::now_secs;
-use crate::components::{ErrorBanner, Spinner};
+use crate::components::{error_banner, facts, spinner, LOADING};
 use crate::hooks::{use_load, Load};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -24,29 +24,33 @@ fn local_time(unix_secs: u64) -> String {
 pub fn user() -> Html {
     let (load, reload) = use_load(|api| async move { api::user(&api).await });
     let body = match &load {
-        Load::Loading => html! { <Spinner /> },
-        Load::Failed(error) => html! { <ErrorBanner message={error.explain()} retry={reload} /> },
+        Load::Loading => spinner(LOADING),
+        Load::Failed(error) => error_banner(error.explain().into(), Some(reload)),
         Load::Ready(profile) => {
             let groups = if profile.groups.is_empty() {
                 "none".to_owned()
             } else {
                 profile.groups.join(", ")
             };
-            html! {
-                <dl class="facts card">
-                    <dt>{ "Username" }</dt><dd>{ &profile.username }</dd>
-                    <dt>{ "Email" }</dt><dd>{ profile.email.clone().unwrap_or_else(|| "—".into()) }</dd>
-                    <dt>{ "Groups" }</dt><dd>{ groups }</dd>
-                    <dt>{ "User id (sub)" }</dt><dd><code>{ &profile.sub }</code></dd>
-                    <dt>{ "App client" }</dt><dd><code>{ &profile.client_id }</code></dd>
-                    <dt>{ "Scopes" }</dt><dd>{ profile.scopes.join(" ") }</dd>
-                    <dt>{ "Access token expires" }</dt>
-                    <dd>
-                        { local_time(profile.expires_at) }
-                        <span class="muted">{ format!(" ({})", relative(profile.expires_at, now_secs())) }</span>
-                    </dd>
-                </dl>
-            }
+            let email = profile.email.clone().unwrap_or_else(|| "—".into());
+            let expires = html! {
+                <>
+                    { local_time(profile.expires_at) }
+                    <span class="muted">{ format!(" ({})", relative(profile.expires_at, now_secs())) }</span>
+                </>
+            };
+            facts(
+                "facts card",
+                vec![
+                    ("Username", html! { &profile.username }),
+                    ("Email", html! { email }),
+                    ("Groups", html! { groups }),
+                    ("User id (sub)", html! { <code>{ &profile.sub }</code> }),
+                    ("App client", html! { <code>{ &profile.client_id }</code> }),
+                    ("Scopes", html! { profile.scopes.join(" ") }),
+                    ("Access token expires", expires),
+                ],
+            )
         }
     };
     html! {
