@@ -6,6 +6,7 @@ use crate::hooks::use_app;
 use shared::dto::{KpiInput, KpiRecord};
 use shared::rules;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -57,89 +58,126 @@ fn parse(fields: &Fields) -> Result<KpiInput, BTreeMap<String, String>> {
     }
 }
 
+/// The form's state: one `use_reducer` instead of a `use_state` per part.
+#[derive(Clone, Default, PartialEq)]
+struct FormState {
+    fields: Fields,
+    problems: BTreeMap<String, String>,
+    failure: Option<String>,
+    busy: bool,
+}
+
+/// What changes the form's state.
+enum Msg {
+    /// A field's new text: 0 the KPI, 1 the period, 2 the value.
+    Input(u8, String),
+    /// Problems found before sending (nothing is sent).
+    Invalid(BTreeMap<String, String>),
+    /// Sending: no problems, no failure, busy.
+    Sending,
+    /// The API's answer: its field problems, or a failure message, or neither.
+    Answered(BTreeMap<String, String>, Option<String>),
+}
+
+impl Reducible for FormState {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match msg {
+            Msg::Input(0, value) => next.fields.kpi = value,
+            Msg::Input(1, value) => next.fields.period = value,
+            Msg::Input(_, value) => next.fields.value = value,
+            Msg::Invalid(problems) => next.problems = problems,
+            Msg::Sending => {
+                next.problems = BTreeMap::new();
+                next.failure = None;
+                next.busy = true;
+            }
+            Msg::Answered(problems, failure) => {
+                next.busy = false;
+                if failure.is_some() {
+                    next.failure = failure;
+                } else if !problems.is_empty() {
+                    next.problems = problems;
+                }
+            }
+        }
+        Rc::new(next)
+    }
+}
+
 #[function_component(StatForm)]
 pub fn stat_form(props: &StatFormProps) -> Html {
     let app = use_app();
-    let initial = match &props.mode {
-        StatFormMode::Create => Fields::default(),
-        StatFormMode::Edit(record) => Fields {
-            kpi: record.kpi.clone(),
-            period: record.period.clone(),
-            value: crate::number::text(record.value),
-        },
+    let state = {
+        let mode = props.mode.clone();
+        use_reducer(move || FormState {
+            fields: match &mode {
+                StatFormMode::Create => Fields::default(),
+                StatFormMode::Edit(record) => Fields {
+                    kpi: record.kpi.clone(),
+                    period: record.period.clone(),
+                    value: crate::number::text(record.value),
+                },
+            },
+            ..FormState::default()
+        })
     };
-    let fields = use_state(|| initial);
-    let problems = use_state(BTreeMap::<String, String>::new);
-    let failure = use_state(|| None::<String>);
-    let busy = use_state(|| false);
 
-    let on_input = |name: &'static str| {
-        let fields = fields.clone();
+    let on_input = |index: u8| {
+        let state = state.dispatcher();
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlInputElement>().value();
-            let mut next = (*fields).clone();
-            match name {
-                "kpi" => next.kpi = value,
-                "period" => next.period = value,
-                _ => next.value = value,
-            }
-            fields.set(next);
+            state.dispatch(Msg::Input(index, value));
         })
     };
 
     let onsubmit = {
-        let (fields, problems, failure, busy) = (
-            fields.clone(),
-            problems.clone(),
-            failure.clone(),
-            busy.clone(),
-        );
+        let (state, fields) = (state.dispatcher(), state.fields.clone());
         let (mode, on_saved, api) = (props.mode.clone(), props.on_saved.clone(), app.api.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let input = match parse(&fields) {
                 Ok(input) => input,
-                Err(found) => return problems.set(found),
+                Err(found) => return state.dispatch(Msg::Invalid(found)),
             };
-            problems.set(BTreeMap::new());
-            failure.set(None);
-            busy.set(true);
-            let (problems, failure, busy) = (problems.clone(), failure.clone(), busy.clone());
+            state.dispatch(Msg::Sending);
+            let state = state.clone();
             let (mode, on_saved, api) = (mode.clone(), on_saved.clone(), api.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let saved = match &mode {
                     StatFormMode::Create => api::create_stat(&api, &input).await,
                     StatFormMode::Edit(record) => api::update_stat(&api, record.id, &input).await,
                 };
-                busy.set(false);
                 match saved {
-                    Ok(_) => on_saved.emit(()),
+                    Ok(_) => {
+                        state.dispatch(Msg::Answered(BTreeMap::new(), None));
+                        on_saved.emit(());
+                    }
                     Err(error) => {
                         let fields = error.fields();
-                        if fields.is_empty() {
-                            failure.set(Some(error.to_string()));
-                        } else {
-                            problems.set(fields);
-                        }
+                        let failure = fields.is_empty().then(|| error.to_string());
+                        state.dispatch(Msg::Answered(fields, failure));
                     }
                 }
             });
         })
     };
-
-    let field = |name: &'static str,
+    let field = |index: u8,
+                 name: &'static str,
                  label: &'static str,
                  value: &str,
                  hint: &'static str,
                  kind: &'static str| {
         let id = format!("stat-{name}");
-        let problem = problems.get(name).cloned();
+        let problem = state.problems.get(name).cloned();
         let described = problem.as_ref().map(|_| format!("{id}-error"));
         html! {
             <div class={if problem.is_some() { "field invalid" } else { "field" }}>
                 <label for={id.clone()}>{ label }</label>
                 <input id={id.clone()} name={name} type={kind} value={value.to_owned()}
-                    placeholder={hint} oninput={on_input(name)}
+                    placeholder={hint} oninput={on_input(index)}
                     autofocus={name == "kpi"}
                     step={(kind == "number").then_some("any")}
                     aria-invalid={problem.is_some().to_string()}
@@ -162,15 +200,15 @@ pub fn stat_form(props: &StatFormProps) -> Html {
         <form class="card stat-form" {onsubmit} novalidate=true aria-label={title}>
             <h2>{ title }</h2>
             <div class="fields">
-                { field("kpi", "KPI", &fields.kpi, "sales", "text") }
-                { field("period", "Period (YYYYMM)", &fields.period, "202501", "text") }
-                { field("value", "Value", &fields.value, "1234.5", "number") }
+                { field(0, "kpi", "KPI", &state.fields.kpi, "sales", "text") }
+                { field(1, "period", "Period (YYYYMM)", &state.fields.period, "202501", "text") }
+                { field(2, "value", "Value", &state.fields.value, "1234.5", "number") }
             </div>
-            if let Some(message) = (*failure).clone() {
+            if let Some(message) = state.failure.clone() {
                 <p class="alert" role="alert">{ message }</p>
             }
             <div class="actions">
-                <button class="button" type="submit" disabled={*busy}>{ action }</button>
+                <button class="button" type="submit" disabled={state.busy}>{ action }</button>
                 <button class="button secondary" type="button" onclick={cancel}>{ "Cancel" }</button>
             </div>
         </form>
