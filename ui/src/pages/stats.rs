@@ -7,6 +7,7 @@ use crate::components::{
 };
 use crate::hooks::{use_app, use_load, Load};
 use shared::dto::KpiRecord;
+use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -96,14 +97,42 @@ fn title(kpi: &str) -> String {
         .unwrap_or_default()
 }
 
+/// The page's own state: one `use_reducer` instead of a `use_state` per part.
+#[derive(Clone, Default, PartialEq)]
+struct PageState {
+    chosen_year: Option<i32>,
+    editing: Option<StatFormMode>,
+    action_error: Option<String>,
+}
+
+/// What changes the page's state.
+enum Msg {
+    Year(Option<i32>),
+    Editing(Option<StatFormMode>),
+    ActionError(Option<String>),
+}
+
+impl Reducible for PageState {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut next = Rc::unwrap_or_clone(self);
+        match msg {
+            Msg::Year(year) => next.chosen_year = year,
+            Msg::Editing(mode) => next.editing = mode,
+            Msg::ActionError(message) => next.action_error = message,
+        }
+        Rc::new(next)
+    }
+}
+
 #[function_component(Stats)]
 pub fn stats() -> Html {
     let app = use_app();
     let is_admin = app.session.is_admin();
     let (load, reload) = use_load(|api| async move { api::stats(&api).await });
-    let chosen_year = use_state(|| None::<i32>);
-    let editing = use_state(|| None::<StatFormMode>);
-    let action_error = use_state(|| None::<String>);
+    let state = use_reducer(PageState::default);
+    let send = state.dispatcher();
 
     let records = match &load {
         Load::Loading => {
@@ -121,15 +150,16 @@ pub fn stats() -> Html {
         Load::Ready(records) => records.clone(),
     };
     let all_years = years(&records);
-    let year = chosen_year
+    let year = state
+        .chosen_year
         .filter(|y| all_years.contains(y))
         .or_else(|| all_years.first().copied());
 
     let on_year = {
-        let chosen_year = chosen_year.clone();
+        let send = send.clone();
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            chosen_year.set(value.parse().ok());
+            send.dispatch(Msg::Year(value.parse().ok()));
         })
     };
     let year_picker = html! {
@@ -165,12 +195,13 @@ pub fn stats() -> Html {
 
     let admin_tools = is_admin.then(|| {
         let on_edit = {
-            let editing = editing.clone();
-            Callback::from(move |record: KpiRecord| editing.set(Some(StatFormMode::Edit(record))))
+            let send = send.clone();
+            Callback::from(move |record: KpiRecord| {
+                send.dispatch(Msg::Editing(Some(StatFormMode::Edit(record))))
+            })
         };
         let on_delete = {
-            let (api, reload, action_error) =
-                (app.api.clone(), reload.clone(), action_error.clone());
+            let (api, reload, send) = (app.api.clone(), reload.clone(), send.clone());
             Callback::from(move |record: KpiRecord| {
                 let question = format!(
                     "Delete {} for {}-{:02}?",
@@ -182,33 +213,32 @@ pub fn stats() -> Html {
                 if !confirmed {
                     return;
                 }
-                let (api, reload, action_error) =
-                    (api.clone(), reload.clone(), action_error.clone());
+                let (api, reload, send) = (api.clone(), reload.clone(), send.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     match api::delete_stat(&api, record.id).await {
                         Ok(()) => {
-                            action_error.set(None);
+                            send.dispatch(Msg::ActionError(None));
                             reload.emit(());
                         }
-                        Err(error) => action_error.set(Some(error.explain())),
+                        Err(error) => send.dispatch(Msg::ActionError(Some(error.explain()))),
                     }
                 });
             })
         };
         (on_edit, on_delete)
     });
-    let form = match (&*editing, is_admin) {
+    let form = match (&state.editing, is_admin) {
         (Some(mode), true) => {
             let done = {
-                let (editing, reload) = (editing.clone(), reload.clone());
+                let (send, reload) = (send.clone(), reload.clone());
                 Callback::from(move |()| {
-                    editing.set(None);
+                    send.dispatch(Msg::Editing(None));
                     reload.emit(());
                 })
             };
             let cancel = {
-                let editing = editing.clone();
-                Callback::from(move |()| editing.set(None))
+                let send = send.clone();
+                Callback::from(move |()| send.dispatch(Msg::Editing(None)))
             };
             // Keyed by record: editing another row starts from that row's values.
             let key = match mode {
@@ -218,10 +248,10 @@ pub fn stats() -> Html {
             html! { <StatForm {key} mode={mode.clone()} on_saved={done} on_cancel={cancel} /> }
         }
         (None, true) => {
-            let editing = editing.clone();
+            let send = send.clone();
             html! {
                 <button class="button" type="button"
-                    onclick={Callback::from(move |_| editing.set(Some(StatFormMode::Create)))}>
+                    onclick={Callback::from(move |_| send.dispatch(Msg::Editing(Some(StatFormMode::Create))))}>
                     { "Add a record" }
                 </button>
             }
@@ -241,7 +271,7 @@ pub fn stats() -> Html {
             }
             <div class="charts">{ charts.unwrap_or_default() }</div>
             <h2>{ "Records" }</h2>
-            if let Some(message) = (*action_error).clone() {
+            if let Some(message) = state.action_error.clone() {
                 { error_banner(message.into(), None) }
             }
             { form }
