@@ -19,8 +19,8 @@ pub enum StatFormMode {
 #[derive(Properties, PartialEq)]
 pub struct StatFormProps {
     pub mode: StatFormMode,
-    pub on_saved: Callback<()>,
-    pub on_cancel: Callback<()>,
+    /// The form is done: `true` once the record is saved, `false` on cancel.
+    pub on_done: Callback<bool>,
 }
 
 #[derive(Clone, Default, PartialEq)]
@@ -135,7 +135,7 @@ pub fn stat_form(props: &StatFormProps) -> Html {
 
     let onsubmit = {
         let (state, fields) = (state.dispatcher(), state.fields.clone());
-        let (mode, on_saved, api) = (props.mode.clone(), props.on_saved.clone(), app.api.clone());
+        let (mode, on_saved, api) = (props.mode.clone(), props.on_done.clone(), app.api.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let input = match parse(&fields) {
@@ -153,7 +153,7 @@ pub fn stat_form(props: &StatFormProps) -> Html {
                 match saved {
                     Ok(_) => {
                         state.dispatch(Msg::Answered(BTreeMap::new(), None));
-                        on_saved.emit(());
+                        on_saved.emit(true);
                     }
                     Err(error) => {
                         let fields = error.fields();
@@ -193,8 +193,8 @@ pub fn stat_form(props: &StatFormProps) -> Html {
         StatFormMode::Edit(_) => ("Edit the record", "Save"),
     };
     let cancel = {
-        let on_cancel = props.on_cancel.clone();
-        Callback::from(move |_| on_cancel.emit(()))
+        let on_done = props.on_done.clone();
+        Callback::from(move |_| on_done.emit(false))
     };
     html! {
         <form class="card stat-form" {onsubmit} novalidate=true aria-label={title}>

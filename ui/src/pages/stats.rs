@@ -231,21 +231,19 @@ pub fn stats() -> Html {
         (Some(mode), true) => {
             let done = {
                 let (send, reload) = (send.clone(), reload.clone());
-                Callback::from(move |()| {
+                Callback::from(move |saved: bool| {
                     send.dispatch(Msg::Editing(None));
-                    reload.emit(());
+                    if saved {
+                        reload.emit(());
+                    }
                 })
-            };
-            let cancel = {
-                let send = send.clone();
-                Callback::from(move |()| send.dispatch(Msg::Editing(None)))
             };
             // Keyed by record: editing another row starts from that row's values.
             let key = match mode {
                 StatFormMode::Create => "new".to_owned(),
                 StatFormMode::Edit(record) => record.id.to_string(),
             };
-            html! { <StatForm {key} mode={mode.clone()} on_saved={done} on_cancel={cancel} /> }
+            html! { <StatForm {key} mode={mode.clone()} on_done={done} /> }
         }
         (None, true) => {
             let send = send.clone();
