@@ -3,7 +3,8 @@
 
 use crate::api;
 use crate::components::{
-    error_banner, line_chart, spinner, stats_table, Point, StatForm, StatFormMode, LOADING,
+    error_banner, line_chart, spinner, stats_table, Point, RowAction, StatForm, StatFormMode,
+    LOADING,
 };
 use crate::hooks::{use_app, use_load, Load};
 use shared::dto::KpiRecord;
@@ -193,39 +194,36 @@ pub fn stats() -> Html {
             .collect::<Html>()
     });
 
-    let admin_tools = is_admin.then(|| {
-        let on_edit = {
-            let send = send.clone();
-            Callback::from(move |record: KpiRecord| {
-                send.dispatch(Msg::Editing(Some(StatFormMode::Edit(record))))
-            })
-        };
-        let on_delete = {
-            let (api, reload, send) = (app.api.clone(), reload.clone(), send.clone());
-            Callback::from(move |record: KpiRecord| {
-                let question = format!(
-                    "Delete {} for {}-{:02}?",
-                    record.kpi, record.year, record.month
-                );
-                let confirmed = web_sys::window()
-                    .and_then(|w| w.confirm_with_message(&question).ok())
-                    .unwrap_or(false);
-                if !confirmed {
-                    return;
+    let on_action = is_admin.then(|| {
+        let (api, reload, send) = (app.api.clone(), reload.clone(), send.clone());
+        Callback::from(move |action: RowAction| {
+            let record = match action {
+                RowAction::Edit(record) => {
+                    return send.dispatch(Msg::Editing(Some(StatFormMode::Edit(record))))
                 }
-                let (api, reload, send) = (api.clone(), reload.clone(), send.clone());
-                wasm_bindgen_futures::spawn_local(async move {
-                    match api::delete_stat(&api, record.id).await {
-                        Ok(()) => {
-                            send.dispatch(Msg::ActionError(None));
-                            reload.emit(());
-                        }
-                        Err(error) => send.dispatch(Msg::ActionError(Some(error.explain()))),
+                RowAction::Delete(record) => record,
+            };
+            let question = format!(
+                "Delete {} for {}-{:02}?",
+                record.kpi, record.year, record.month
+            );
+            let confirmed = web_sys::window()
+                .and_then(|w| w.confirm_with_message(&question).ok())
+                .unwrap_or(false);
+            if !confirmed {
+                return;
+            }
+            let (api, reload, send) = (api.clone(), reload.clone(), send.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::delete_stat(&api, record.id).await {
+                    Ok(()) => {
+                        send.dispatch(Msg::ActionError(None));
+                        reload.emit(());
                     }
-                });
-            })
-        };
-        (on_edit, on_delete)
+                    Err(error) => send.dispatch(Msg::ActionError(Some(error.explain()))),
+                }
+            });
+        })
     });
     let form = match (&state.editing, is_admin) {
         (Some(mode), true) => {
@@ -256,7 +254,6 @@ pub fn stats() -> Html {
         }
         _ => html! {},
     };
-    let (on_edit, on_delete) = admin_tools.unzip();
 
     html! {
         <section class="page">
@@ -273,7 +270,7 @@ pub fn stats() -> Html {
                 { error_banner(message.into(), None) }
             }
             { form }
-            { stats_table(&shown, on_edit, on_delete) }
+            { stats_table(&shown, on_action) }
         </section>
     }
 }
