@@ -37,7 +37,7 @@ fn confirmed(question: &str) -> bool {
 #[derive(Clone, Default, PartialEq)]
 struct UsersState {
     position: Position,
-    /// Bumped to load the list again.
+    /// Bumped to load the list again (a new position bumps it too).
     version: u32,
     page: Option<Result<AdminUserPage, crate::api::client::ApiError>>,
     selected: Option<AdminUser>,
@@ -69,7 +69,13 @@ impl Reducible for UsersState {
     fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
         let mut next = Rc::unwrap_or_clone(self);
         match msg {
-            Msg::Position(position) => next.position = position,
+            // A new position loads the list again (an equal one does not).
+            Msg::Position(position) => {
+                if next.position != position {
+                    next.position = position;
+                    next.version += 1;
+                }
+            }
             Msg::Page(page) => next.page = Some(page),
             Msg::Selected(user) => next.selected = user,
             Msg::Problem(problem) => next.problem = problem,
@@ -102,17 +108,13 @@ pub fn admin_users() -> Html {
 
     {
         let (send, api) = (send.clone(), app.api.clone());
-        use_effect_with(
-            (state.position.clone(), state.version),
-            move |(position, _)| {
-                let position = position.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let result =
-                        admin::users(&api, &position.search, position.page.as_deref()).await;
-                    send.dispatch(Msg::Page(result));
-                });
-            },
-        );
+        let position = state.position.clone();
+        use_effect_with(state.version, move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = admin::users(&api, &position.search, position.page.as_deref()).await;
+                send.dispatch(Msg::Page(result));
+            });
+        });
     }
     if !is_admin {
         return html! {
