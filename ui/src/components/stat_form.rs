@@ -166,24 +166,25 @@ pub fn stat_form(props: &StatFormProps) -> Html {
     };
     let field = |index: u8,
                  name: &'static str,
+                 id: &'static str,
+                 error_id: &'static str,
                  label: &'static str,
                  value: &str,
                  hint: &'static str,
                  kind: &'static str| {
-        let id = format!("stat-{name}");
         let problem = state.problems.get(name).cloned();
-        let described = problem.as_ref().map(|_| format!("{id}-error"));
+        let described = problem.as_ref().map(|_| error_id);
         html! {
             <div class={if problem.is_some() { "field invalid" } else { "field" }}>
-                <label for={id.clone()}>{ label }</label>
-                <input id={id.clone()} name={name} type={kind} value={value.to_owned()}
+                <label for={id}>{ label }</label>
+                <input {id} name={name} type={kind} value={value.to_owned()}
                     placeholder={hint} oninput={on_input(index)}
                     autofocus={name == "kpi"}
                     step={(kind == "number").then_some("any")}
-                    aria-invalid={problem.is_some().to_string()}
-                    aria-describedby={described.clone()} />
+                    aria-invalid={if problem.is_some() { "true" } else { "false" }}
+                    aria-describedby={described} />
                 if let Some(problem) = problem {
-                    <span class="field-error" id={described.unwrap_or_default()}>{ problem }</span>
+                    <span class="field-error" id={error_id}>{ problem }</span>
                 }
             </div>
         }
@@ -200,9 +201,9 @@ pub fn stat_form(props: &StatFormProps) -> Html {
         <form class="card stat-form" {onsubmit} novalidate=true aria-label={title}>
             <h2>{ title }</h2>
             <div class="fields">
-                { field(0, "kpi", "KPI", &state.fields.kpi, "sales", "text") }
-                { field(1, "period", "Period (YYYYMM)", &state.fields.period, "202501", "text") }
-                { field(2, "value", "Value", &state.fields.value, "1234.5", "number") }
+                { field(0, "kpi", "stat-kpi", "stat-kpi-error", "KPI", &state.fields.kpi, "sales", "text") }
+                { field(1, "period", "stat-period", "stat-period-error", "Period (YYYYMM)", &state.fields.period, "202501", "text") }
+                { field(2, "value", "stat-value", "stat-value-error", "Value", &state.fields.value, "1234.5", "number") }
             </div>
             if let Some(message) = state.failure.clone() {
                 <p class="alert" role="alert">{ message }</p>
