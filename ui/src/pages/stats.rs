@@ -85,17 +85,12 @@ pub fn series(records: &[KpiRecord], kpi: &str, year: i32) -> Vec<Point> {
 }
 
 fn title(kpi: &str) -> String {
-    let mut chars = kpi.chars();
-    chars
-        .next()
-        .map(|c| {
-            // KPI names are ASCII (`[a-z][a-z0-9_]*`): no Unicode case tables needed.
-            std::iter::once(c.to_ascii_uppercase())
-                .chain(chars)
-                .collect::<String>()
-                .replace('_', " ")
-        })
-        .unwrap_or_default()
+    let mut title = kpi.replace('_', " ");
+    // KPI names are ASCII (`[a-z][a-z0-9_]*`): no Unicode case tables needed.
+    if let Some(first) = title.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    title
 }
 
 /// The page's own state: one `use_reducer` instead of a `use_state` per part.
