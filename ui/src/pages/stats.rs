@@ -8,6 +8,7 @@ use crate::components::{
 };
 use crate::hooks::{use_app, use_load, Load};
 use shared::dto::KpiRecord;
+use std::cell::RefCell;
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -93,8 +94,8 @@ fn title(kpi: &str) -> String {
     title
 }
 
-/// The page's own state: one `use_reducer` instead of a `use_state` per part.
-#[derive(Clone, Default, PartialEq)]
+/// The page's own state: one cell instead of a `use_state` per part.
+#[derive(Default)]
 struct PageState {
     chosen_year: Option<i32>,
     editing: Option<StatFormMode>,
@@ -108,17 +109,25 @@ enum Msg {
     ActionError(Option<String>),
 }
 
-impl Reducible for PageState {
-    type Action = Msg;
-
-    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
-        let mut next = Rc::unwrap_or_clone(self);
+impl PageState {
+    fn apply(&mut self, msg: Msg) {
         match msg {
-            Msg::Year(year) => next.chosen_year = year,
-            Msg::Editing(mode) => next.editing = mode,
-            Msg::ActionError(message) => next.action_error = message,
+            Msg::Year(year) => self.chosen_year = year,
+            Msg::Editing(mode) => self.editing = mode,
+            Msg::ActionError(message) => self.action_error = message,
         }
-        Rc::new(next)
+    }
+}
+
+/// The page's state in one cell and the redraw after a change: lighter in
+/// the bundle than a `use_reducer` of its own.
+#[derive(Clone)]
+struct Sender(Rc<RefCell<PageState>>, UseForceUpdateHandle);
+
+impl Sender {
+    fn dispatch(&self, msg: Msg) {
+        self.0.borrow_mut().apply(msg);
+        self.1.force_update();
     }
 }
 
@@ -127,8 +136,9 @@ pub fn stats() -> Html {
     let app = use_app();
     let is_admin = app.session.is_admin();
     let (load, reload) = use_load(|api| async move { api::stats(&api).await });
-    let state = use_reducer(PageState::default);
-    let send = state.dispatcher();
+    let cell = use_mut_ref(PageState::default);
+    let send = Sender(cell.clone(), use_force_update());
+    let state = cell.borrow();
 
     let records = match &load {
         Load::Loading => {
