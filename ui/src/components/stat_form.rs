@@ -5,6 +5,7 @@ use crate::api;
 use crate::hooks::use_app;
 use shared::dto::{KpiInput, KpiRecord};
 use shared::rules;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -58,8 +59,8 @@ fn parse(fields: &Fields) -> Result<KpiInput, BTreeMap<String, String>> {
     }
 }
 
-/// The form's state: one `use_reducer` instead of a `use_state` per part.
-#[derive(Clone, Default, PartialEq)]
+/// The form's state: one cell instead of a `use_state` per part.
+#[derive(Default)]
 struct FormState {
     fields: Fields,
     problems: BTreeMap<String, String>,
@@ -79,40 +80,48 @@ enum Msg {
     Answered(BTreeMap<String, String>, Option<String>),
 }
 
-impl Reducible for FormState {
-    type Action = Msg;
-
-    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
-        let mut next = (*self).clone();
+impl FormState {
+    fn apply(&mut self, msg: Msg) {
         match msg {
-            Msg::Input(0, value) => next.fields.kpi = value,
-            Msg::Input(1, value) => next.fields.period = value,
-            Msg::Input(_, value) => next.fields.value = value,
-            Msg::Invalid(problems) => next.problems = problems,
+            Msg::Input(0, value) => self.fields.kpi = value,
+            Msg::Input(1, value) => self.fields.period = value,
+            Msg::Input(_, value) => self.fields.value = value,
+            Msg::Invalid(problems) => self.problems = problems,
             Msg::Sending => {
-                next.problems = BTreeMap::new();
-                next.failure = None;
-                next.busy = true;
+                self.problems = BTreeMap::new();
+                self.failure = None;
+                self.busy = true;
             }
             Msg::Answered(problems, failure) => {
-                next.busy = false;
+                self.busy = false;
                 if failure.is_some() {
-                    next.failure = failure;
+                    self.failure = failure;
                 } else if !problems.is_empty() {
-                    next.problems = problems;
+                    self.problems = problems;
                 }
             }
         }
-        Rc::new(next)
+    }
+}
+
+/// The state in one cell and the redraw after a change: lighter in the
+/// bundle than a `use_reducer` of its own.
+#[derive(Clone)]
+struct Sender(Rc<RefCell<FormState>>, UseForceUpdateHandle);
+
+impl Sender {
+    fn dispatch(&self, msg: Msg) {
+        self.0.borrow_mut().apply(msg);
+        self.1.force_update();
     }
 }
 
 #[function_component(StatForm)]
 pub fn stat_form(props: &StatFormProps) -> Html {
     let app = use_app();
-    let state = {
+    let cell = {
         let mode = props.mode.clone();
-        use_reducer(move || FormState {
+        use_mut_ref(move || FormState {
             fields: match &mode {
                 StatFormMode::Create => Fields::default(),
                 StatFormMode::Edit(record) => Fields {
@@ -124,9 +133,11 @@ pub fn stat_form(props: &StatFormProps) -> Html {
             ..FormState::default()
         })
     };
+    let send = Sender(cell.clone(), use_force_update());
+    let state = cell.borrow();
 
     let on_input = |index: u8| {
-        let state = state.dispatcher();
+        let state = send.clone();
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlInputElement>().value();
             state.dispatch(Msg::Input(index, value));
@@ -134,7 +145,7 @@ pub fn stat_form(props: &StatFormProps) -> Html {
     };
 
     let onsubmit = {
-        let (state, fields) = (state.dispatcher(), state.fields.clone());
+        let (state, fields) = (send.clone(), state.fields.clone());
         let (mode, on_saved, api) = (props.mode.clone(), props.on_done.clone(), app.api.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
