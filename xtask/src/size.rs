@@ -12,7 +12,7 @@ use std::path::Path;
 /// The budget in bytes. Issue 16's goal is 125 KiB; the UI is not there yet
 /// (see docs/ui-size.md), so this holds it where it stands: any growth fails.
 /// Lower it as the UI shrinks; never raise it without a reason in the commit.
-pub const FIRST_LOAD_BUDGET_BYTES: u64 = 147 * 1024;
+pub const FIRST_LOAD_BUDGET_BYTES: u64 = 142 * 1024;
 
 /// What the first load fetches.
 const FIRST_LOAD_EXTENSIONS: [&str; 4] = ["html", "js", "wasm", "css"];

@@ -16,4 +16,4 @@ pub use nav::Nav;
 pub use route_link::route_link;
 pub use spinner::{spinner, LOADING};
 pub use stat_form::{StatForm, StatFormMode};
-pub use stats_table::stats_table;
+pub use stats_table::{stats_table, RowAction};

@@ -5,7 +5,9 @@ use crate::api;
 use crate::hooks::use_app;
 use shared::dto::{KpiInput, KpiRecord};
 use shared::rules;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -18,8 +20,8 @@ pub enum StatFormMode {
 #[derive(Properties, PartialEq)]
 pub struct StatFormProps {
     pub mode: StatFormMode,
-    pub on_saved: Callback<()>,
-    pub on_cancel: Callback<()>,
+    /// The form is done: `true` once the record is saved, `false` on cancel.
+    pub on_done: Callback<bool>,
 }
 
 #[derive(Clone, Default, PartialEq)]
@@ -57,95 +59,143 @@ fn parse(fields: &Fields) -> Result<KpiInput, BTreeMap<String, String>> {
     }
 }
 
+/// The form's state: one cell instead of a `use_state` per part.
+#[derive(Default)]
+struct FormState {
+    fields: Fields,
+    problems: BTreeMap<String, String>,
+    failure: Option<String>,
+    busy: bool,
+}
+
+/// What changes the form's state.
+enum Msg {
+    /// A field's new text: 0 the KPI, 1 the period, 2 the value.
+    Input(u8, String),
+    /// Problems found before sending (nothing is sent).
+    Invalid(BTreeMap<String, String>),
+    /// Sending: no problems, no failure, busy.
+    Sending,
+    /// The API's answer: its field problems, or a failure message, or neither.
+    Answered(BTreeMap<String, String>, Option<String>),
+}
+
+impl FormState {
+    fn apply(&mut self, msg: Msg) {
+        match msg {
+            Msg::Input(0, value) => self.fields.kpi = value,
+            Msg::Input(1, value) => self.fields.period = value,
+            Msg::Input(_, value) => self.fields.value = value,
+            Msg::Invalid(problems) => self.problems = problems,
+            Msg::Sending => {
+                self.problems = BTreeMap::new();
+                self.failure = None;
+                self.busy = true;
+            }
+            Msg::Answered(problems, failure) => {
+                self.busy = false;
+                if failure.is_some() {
+                    self.failure = failure;
+                } else if !problems.is_empty() {
+                    self.problems = problems;
+                }
+            }
+        }
+    }
+}
+
+/// The state in one cell and the redraw after a change: lighter in the
+/// bundle than a `use_reducer` of its own.
+#[derive(Clone)]
+struct Sender(Rc<RefCell<FormState>>, UseForceUpdateHandle);
+
+impl Sender {
+    fn dispatch(&self, msg: Msg) {
+        self.0.borrow_mut().apply(msg);
+        self.1.force_update();
+    }
+}
+
 #[function_component(StatForm)]
 pub fn stat_form(props: &StatFormProps) -> Html {
     let app = use_app();
-    let initial = match &props.mode {
-        StatFormMode::Create => Fields::default(),
-        StatFormMode::Edit(record) => Fields {
-            kpi: record.kpi.clone(),
-            period: record.period.clone(),
-            value: crate::number::text(record.value),
-        },
+    let cell = {
+        let mode = props.mode.clone();
+        use_mut_ref(move || FormState {
+            fields: match &mode {
+                StatFormMode::Create => Fields::default(),
+                StatFormMode::Edit(record) => Fields {
+                    kpi: record.kpi.clone(),
+                    period: record.period.clone(),
+                    value: crate::number::text(record.value),
+                },
+            },
+            ..FormState::default()
+        })
     };
-    let fields = use_state(|| initial);
-    let problems = use_state(BTreeMap::<String, String>::new);
-    let failure = use_state(|| None::<String>);
-    let busy = use_state(|| false);
+    let send = Sender(cell.clone(), use_force_update());
+    let state = cell.borrow();
 
-    let on_input = |name: &'static str| {
-        let fields = fields.clone();
+    let on_input = |index: u8| {
+        let state = send.clone();
         Callback::from(move |e: InputEvent| {
             let value = e.target_unchecked_into::<HtmlInputElement>().value();
-            let mut next = (*fields).clone();
-            match name {
-                "kpi" => next.kpi = value,
-                "period" => next.period = value,
-                _ => next.value = value,
-            }
-            fields.set(next);
+            state.dispatch(Msg::Input(index, value));
         })
     };
 
     let onsubmit = {
-        let (fields, problems, failure, busy) = (
-            fields.clone(),
-            problems.clone(),
-            failure.clone(),
-            busy.clone(),
-        );
-        let (mode, on_saved, api) = (props.mode.clone(), props.on_saved.clone(), app.api.clone());
+        let (state, fields) = (send.clone(), state.fields.clone());
+        let (mode, on_saved, api) = (props.mode.clone(), props.on_done.clone(), app.api.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let input = match parse(&fields) {
                 Ok(input) => input,
-                Err(found) => return problems.set(found),
+                Err(found) => return state.dispatch(Msg::Invalid(found)),
             };
-            problems.set(BTreeMap::new());
-            failure.set(None);
-            busy.set(true);
-            let (problems, failure, busy) = (problems.clone(), failure.clone(), busy.clone());
+            state.dispatch(Msg::Sending);
+            let state = state.clone();
             let (mode, on_saved, api) = (mode.clone(), on_saved.clone(), api.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 let saved = match &mode {
                     StatFormMode::Create => api::create_stat(&api, &input).await,
                     StatFormMode::Edit(record) => api::update_stat(&api, record.id, &input).await,
                 };
-                busy.set(false);
                 match saved {
-                    Ok(_) => on_saved.emit(()),
+                    Ok(_) => {
+                        state.dispatch(Msg::Answered(BTreeMap::new(), None));
+                        on_saved.emit(true);
+                    }
                     Err(error) => {
                         let fields = error.fields();
-                        if fields.is_empty() {
-                            failure.set(Some(error.to_string()));
-                        } else {
-                            problems.set(fields);
-                        }
+                        let failure = fields.is_empty().then(|| error.to_string());
+                        state.dispatch(Msg::Answered(fields, failure));
                     }
                 }
             });
         })
     };
-
-    let field = |name: &'static str,
+    let field = |index: u8,
+                 name: &'static str,
+                 id: &'static str,
+                 error_id: &'static str,
                  label: &'static str,
                  value: &str,
                  hint: &'static str,
                  kind: &'static str| {
-        let id = format!("stat-{name}");
-        let problem = problems.get(name).cloned();
-        let described = problem.as_ref().map(|_| format!("{id}-error"));
+        let problem = state.problems.get(name).cloned();
+        let described = problem.as_ref().map(|_| error_id);
         html! {
             <div class={if problem.is_some() { "field invalid" } else { "field" }}>
-                <label for={id.clone()}>{ label }</label>
-                <input id={id.clone()} name={name} type={kind} value={value.to_owned()}
-                    placeholder={hint} oninput={on_input(name)}
+                <label for={id}>{ label }</label>
+                <input {id} name={name} type={kind} value={value.to_owned()}
+                    placeholder={hint} oninput={on_input(index)}
                     autofocus={name == "kpi"}
                     step={(kind == "number").then_some("any")}
-                    aria-invalid={problem.is_some().to_string()}
-                    aria-describedby={described.clone()} />
+                    aria-invalid={if problem.is_some() { "true" } else { "false" }}
+                    aria-describedby={described} />
                 if let Some(problem) = problem {
-                    <span class="field-error" id={described.unwrap_or_default()}>{ problem }</span>
+                    <span class="field-error" id={error_id}>{ problem }</span>
                 }
             </div>
         }
@@ -155,22 +205,22 @@ pub fn stat_form(props: &StatFormProps) -> Html {
         StatFormMode::Edit(_) => ("Edit the record", "Save"),
     };
     let cancel = {
-        let on_cancel = props.on_cancel.clone();
-        Callback::from(move |_| on_cancel.emit(()))
+        let on_done = props.on_done.clone();
+        Callback::from(move |_| on_done.emit(false))
     };
     html! {
         <form class="card stat-form" {onsubmit} novalidate=true aria-label={title}>
             <h2>{ title }</h2>
             <div class="fields">
-                { field("kpi", "KPI", &fields.kpi, "sales", "text") }
-                { field("period", "Period (YYYYMM)", &fields.period, "202501", "text") }
-                { field("value", "Value", &fields.value, "1234.5", "number") }
+                { field(0, "kpi", "stat-kpi", "stat-kpi-error", "KPI", &state.fields.kpi, "sales", "text") }
+                { field(1, "period", "stat-period", "stat-period-error", "Period (YYYYMM)", &state.fields.period, "202501", "text") }
+                { field(2, "value", "stat-value", "stat-value-error", "Value", &state.fields.value, "1234.5", "number") }
             </div>
-            if let Some(message) = (*failure).clone() {
+            if let Some(message) = state.failure.clone() {
                 <p class="alert" role="alert">{ message }</p>
             }
             <div class="actions">
-                <button class="button" type="submit" disabled={*busy}>{ action }</button>
+                <button class="button" type="submit" disabled={state.busy}>{ action }</button>
                 <button class="button secondary" type="button" onclick={cancel}>{ "Cancel" }</button>
             </div>
         </form>

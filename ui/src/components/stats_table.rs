@@ -1,38 +1,42 @@
 use shared::dto::KpiRecord;
 use yew::prelude::*;
 
+/// What a row's button asks for.
+#[derive(Clone, PartialEq)]
+pub enum RowAction {
+    Edit(KpiRecord),
+    Delete(KpiRecord),
+}
+
 /// The records of the chosen year, with editing controls for admins: edit
-/// and delete buttons appear only when `on_edit` and `on_delete` are given.
+/// and delete buttons appear only when `on_action` is given (one callback
+/// for both buttons).
 /// A plain function, not a component (a component costs its own copy of
 /// Yew's lifecycle in the bundle).
-pub fn stats_table(
-    records: &[KpiRecord],
-    on_edit: Option<Callback<KpiRecord>>,
-    on_delete: Option<Callback<KpiRecord>>,
-) -> Html {
-    let editable = on_edit.is_some() && on_delete.is_some();
+pub fn stats_table(records: &[KpiRecord], on_action: Option<Callback<RowAction>>) -> Html {
+    let editable = on_action.is_some();
     let rows = records.iter().map(|record| {
-        let controls = match (&on_edit, &on_delete) {
-            (Some(on_edit), Some(on_delete)) => {
-                let (edit, delete) = (on_edit.clone(), on_delete.clone());
+        let controls = match &on_action {
+            Some(on_action) => {
+                let (edit, delete) = (on_action.clone(), on_action.clone());
                 let (for_edit, for_delete) = (record.clone(), record.clone());
                 let label = format!("{} {}", record.kpi, record.period);
                 html! {
                     <td><div class="controls">
                         <button class="button small secondary" type="button"
                             aria-label={format!("Edit {label}")}
-                            onclick={Callback::from(move |_| edit.emit(for_edit.clone()))}>
+                            onclick={Callback::from(move |_| edit.emit(RowAction::Edit(for_edit.clone())))}>
                             { "Edit" }
                         </button>
                         <button class="button small danger" type="button"
                             aria-label={format!("Delete {label}")}
-                            onclick={Callback::from(move |_| delete.emit(for_delete.clone()))}>
+                            onclick={Callback::from(move |_| delete.emit(RowAction::Delete(for_delete.clone())))}>
                             { "Delete" }
                         </button>
                     </div></td>
                 }
             }
-            _ => html! {},
+            None => html! {},
         };
         html! {
             <tr key={record.id}>

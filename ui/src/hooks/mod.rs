@@ -84,33 +84,37 @@ where
 #[hook]
 fn use_load_any(fetch: AnyFetch) -> (Load<dyn Any>, Callback<()>) {
     let api = use_app().api;
-    let state = use_state(|| Load::<dyn Any>::Loading);
-    // Reloads asked for so far; a handle's value is that of its render, so a
-    // timer counts through this cell.
+    // One cell and a redraw instead of `use_state` handles: each state type
+    // costs Yew's hook code again.
+    let state = use_mut_ref(|| Load::<dyn Any>::Loading);
+    // Reloads asked for so far: the effect runs again when it grows.
     let asked = use_mut_ref(|| 0u32);
     let failures = use_mut_ref(|| 0u32);
-    let version = use_state_eq(|| 0u32);
+    let redraw = use_force_update();
     let reload = {
-        let (asked, version) = (asked.clone(), version.clone());
+        let (asked, redraw) = (asked.clone(), redraw.clone());
         Callback::from(move |()| {
             *asked.borrow_mut() += 1;
-            version.set(*asked.borrow());
+            redraw.force_update();
         })
     };
     {
         let (state, reload) = (state.clone(), reload.clone());
         // A reload keeps showing what it replaces (data, or the error being
         // retried), so keyboard focus stays put.
-        use_effect_with(*version, move |_| {
+        let version = *asked.borrow();
+        use_effect_with(version, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 match fetch(api).await {
                     Ok(data) => {
                         *failures.borrow_mut() = 0;
-                        state.set(Load::Ready(data));
+                        *state.borrow_mut() = Load::Ready(data);
+                        redraw.force_update();
                     }
                     Err(error) => {
                         let retry = error.is_retryable();
-                        state.set(Load::Failed(error));
+                        *state.borrow_mut() = Load::Failed(error);
+                        redraw.force_update();
                         if retry {
                             let failed = {
                                 let mut failures = failures.borrow_mut();
@@ -125,7 +129,8 @@ fn use_load_any(fetch: AnyFetch) -> (Load<dyn Any>, Callback<()>) {
             });
         });
     }
-    ((*state).clone(), reload)
+    let load = state.borrow().clone();
+    (load, reload)
 }
 
 #[cfg(test)]

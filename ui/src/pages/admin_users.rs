@@ -6,6 +6,8 @@ use crate::api::admin;
 use crate::components::{button, error_banner, facts, spinner};
 use crate::hooks::use_app;
 use shared::admin::{AdminUser, AdminUserPage};
+use std::cell::RefCell;
+use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -32,24 +34,95 @@ fn confirmed(question: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The page's state: one cell instead of a `use_state` per part.
+#[derive(Default)]
+struct UsersState {
+    position: Position,
+    /// Bumped to load the list again (a new position bumps it too).
+    version: u32,
+    page: Option<Result<AdminUserPage, crate::api::client::ApiError>>,
+    selected: Option<AdminUser>,
+    notice: Option<String>,
+    problem: Option<String>,
+    invite_error: Option<String>,
+}
+
+/// What changes the page's state.
+enum Msg {
+    Position(Position),
+    Page(Result<AdminUserPage, crate::api::client::ApiError>),
+    Selected(Option<AdminUser>),
+    Problem(Option<String>),
+    InviteError(Option<String>),
+    /// An invitation was sent: its notice, and the list again.
+    Invited(String),
+    /// A change was made: its notice.
+    Done(String),
+    /// The list again.
+    Reload,
+    /// The changed user's details (none once deleted), and the list again.
+    Refreshed(Option<AdminUser>),
+}
+
+impl UsersState {
+    fn apply(&mut self, msg: Msg) {
+        match msg {
+            // A new position loads the list again (an equal one does not).
+            Msg::Position(position) => {
+                if self.position != position {
+                    self.position = position;
+                    self.version += 1;
+                }
+            }
+            Msg::Page(page) => self.page = Some(page),
+            Msg::Selected(user) => self.selected = user,
+            Msg::Problem(problem) => self.problem = problem,
+            Msg::InviteError(problem) => self.invite_error = problem,
+            Msg::Invited(notice) => {
+                self.invite_error = None;
+                self.notice = Some(notice);
+                self.version += 1;
+            }
+            Msg::Done(notice) => {
+                self.problem = None;
+                self.notice = Some(notice);
+            }
+            Msg::Reload => self.version += 1,
+            Msg::Refreshed(user) => {
+                self.selected = user;
+                self.version += 1;
+            }
+        }
+    }
+}
+
+/// The state in one cell and the redraw after a change: lighter in the
+/// bundle than a `use_reducer` of its own.
+#[derive(Clone)]
+struct Sender(Rc<RefCell<UsersState>>, UseForceUpdateHandle);
+
+impl Sender {
+    fn dispatch(&self, msg: Msg) {
+        self.0.borrow_mut().apply(msg);
+        self.1.force_update();
+    }
+}
+
 #[function_component(AdminUsers)]
 pub fn admin_users() -> Html {
     let app = use_app();
     let is_admin = app.session.is_admin();
-    let position = use_state(Position::default);
-    let version = use_state(|| 0u32);
-    let page = use_state(|| None::<Result<AdminUserPage, crate::api::client::ApiError>>);
-    let selected = use_state(|| None::<AdminUser>);
-    let notice = use_state(|| None::<String>);
-    let problem = use_state(|| None::<String>);
-    let invite_error = use_state(|| None::<String>);
+    let cell = use_mut_ref(UsersState::default);
+    let send = Sender(cell.clone(), use_force_update());
+    let state = cell.borrow();
 
     {
-        let (page, api, position) = (page.clone(), app.api.clone(), (*position).clone());
-        use_effect_with((position.clone(), *version), move |_| {
+        let (send, api) = (send.clone(), app.api.clone());
+        let position = state.position.clone();
+        use_effect_with(state.version, move |_| {
             wasm_bindgen_futures::spawn_local(async move {
                 let result = admin::users(&api, &position.search, position.page.as_deref()).await;
-                page.set(Some(result));
+                send.dispatch(Msg::Page(result));
             });
         });
     }
@@ -62,36 +135,30 @@ pub fn admin_users() -> Html {
         };
     }
     let reload = {
-        let version = version.clone();
-        Callback::from(move |()| version.set(*version + 1))
+        let send = send.clone();
+        Callback::from(move |()| send.dispatch(Msg::Reload))
     };
 
     let search_ref = use_node_ref();
     let on_search = {
-        let (position, search_ref) = (position.clone(), search_ref.clone());
+        let (send, search_ref) = (send.clone(), search_ref.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let search = search_ref
                 .cast::<HtmlInputElement>()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            position.set(Position {
+            send.dispatch(Msg::Position(Position {
                 // The browser's toLowerCase: no Unicode case tables in the bundle.
                 search: String::from(js_sys::JsString::from(search.trim()).to_lower_case()),
                 ..Position::default()
-            });
+            }));
         })
     };
 
     let invite_ref = use_node_ref();
     let on_invite = {
-        let (api, invite_ref, notice, invite_error, reload) = (
-            app.api.clone(),
-            invite_ref.clone(),
-            notice.clone(),
-            invite_error.clone(),
-            reload.clone(),
-        );
+        let (api, invite_ref, send) = (app.api.clone(), invite_ref.clone(), send.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(input) = invite_ref.cast::<HtmlInputElement>() else {
@@ -99,33 +166,26 @@ pub fn admin_users() -> Html {
             };
             let email = input.value().trim().to_owned();
             if let Some(problem) = shared::rules::email_problem(&email) {
-                invite_error.set(Some(format!("Email {problem}")));
+                send.dispatch(Msg::InviteError(Some(format!("Email {problem}"))));
                 return;
             }
-            let (api, notice, invite_error, reload) = (
-                api.clone(),
-                notice.clone(),
-                invite_error.clone(),
-                reload.clone(),
-            );
+            let (api, send) = (api.clone(), send.clone());
             wasm_bindgen_futures::spawn_local(async move {
                 match admin::invite(&api, &email).await {
                     Ok(user) => {
                         input.set_value("");
-                        invite_error.set(None);
-                        notice.set(Some(format!(
+                        send.dispatch(Msg::Invited(format!(
                             "Invitation sent to {}: Cognito emails a temporary password.",
                             user.summary.username
                         )));
-                        reload.emit(());
                     }
-                    Err(error) => invite_error.set(Some(
+                    Err(error) => send.dispatch(Msg::InviteError(Some(
                         error
                             .fields()
                             .get("email")
                             .map(|p| format!("Email {p}"))
                             .unwrap_or_else(|| error.explain()),
-                    )),
+                    ))),
                 }
             });
         })
@@ -133,31 +193,16 @@ pub fn admin_users() -> Html {
 
     // One change to a user, confirmed first, then the list and the details again.
     let change = {
-        let (api, selected, notice, problem, reload) = (
-            app.api.clone(),
-            selected.clone(),
-            notice.clone(),
-            problem.clone(),
-            reload.clone(),
-        );
+        let (api, send) = (app.api.clone(), send.clone());
         move |username: String, question: String, done: String, action: UserAction| {
-            let (api, selected, notice, problem, reload) = (
-                api.clone(),
-                selected.clone(),
-                notice.clone(),
-                problem.clone(),
-                reload.clone(),
-            );
+            let (api, send) = (api.clone(), send.clone());
             Callback::from(move |_: MouseEvent| {
                 if !confirmed(&question) {
                     return;
                 }
-                let (api, selected, notice, problem, reload, username, done, action) = (
+                let (api, send, username, done, action) = (
                     api.clone(),
-                    selected.clone(),
-                    notice.clone(),
-                    problem.clone(),
-                    reload.clone(),
+                    send.clone(),
                     username.clone(),
                     done.clone(),
                     action.clone(),
@@ -172,15 +217,14 @@ pub fn admin_users() -> Html {
                     };
                     match outcome {
                         Ok(()) => {
-                            problem.set(None);
-                            notice.set(Some(done));
-                            selected.set(match action {
+                            send.dispatch(Msg::Done(done));
+                            let user = match action {
                                 UserAction::Delete => None,
                                 _ => admin::user(&api, &username).await.ok(),
-                            });
-                            reload.emit(());
+                            };
+                            send.dispatch(Msg::Refreshed(user));
                         }
-                        Err(error) => problem.set(Some(error.explain())),
+                        Err(error) => send.dispatch(Msg::Problem(Some(error.explain()))),
                     }
                 });
             })
@@ -188,27 +232,21 @@ pub fn admin_users() -> Html {
     };
 
     let manage = {
-        let (api, selected, problem) = (app.api.clone(), selected.clone(), problem.clone());
+        let (api, send) = (app.api.clone(), send.clone());
         move |username: String| {
-            let (api, selected, problem) = (api.clone(), selected.clone(), problem.clone());
+            let (api, send) = (api.clone(), send.clone());
             Callback::from(move |_: MouseEvent| {
-                let (api, selected, problem, username) = (
-                    api.clone(),
-                    selected.clone(),
-                    problem.clone(),
-                    username.clone(),
-                );
+                let (api, send, username) = (api.clone(), send.clone(), username.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     match admin::user(&api, &username).await {
-                        Ok(user) => selected.set(Some(user)),
-                        Err(error) => problem.set(Some(error.explain())),
+                        Ok(user) => send.dispatch(Msg::Selected(Some(user))),
+                        Err(error) => send.dispatch(Msg::Problem(Some(error.explain()))),
                     }
                 });
             })
         }
     };
-
-    let table = match &*page {
+    let table = match &state.page {
         None => spinner("Loading users…"),
         Some(Err(error)) => error_banner(error.explain().into(), Some(reload.clone())),
         Some(Ok(listed)) if listed.users.is_empty() => {
@@ -242,43 +280,43 @@ pub fn admin_users() -> Html {
     };
 
     let paging = {
-        let next = match &*page {
+        let next = match &state.page {
             Some(Ok(listed)) => listed.next_page.clone(),
             _ => None,
         };
         let on_previous = {
-            let position = position.clone();
+            let (send, position) = (send.clone(), state.position.clone());
             Callback::from(move |_: MouseEvent| {
                 let mut earlier = position.earlier.clone();
                 let page = earlier.pop().flatten();
-                position.set(Position {
+                send.dispatch(Msg::Position(Position {
                     search: position.search.clone(),
                     page,
                     earlier,
-                });
+                }));
             })
         };
         let on_next = {
-            let (position, next) = (position.clone(), next.clone());
+            let (send, position, next) = (send.clone(), state.position.clone(), next.clone());
             Callback::from(move |_: MouseEvent| {
                 let mut earlier = position.earlier.clone();
                 earlier.push(position.page.clone());
-                position.set(Position {
+                send.dispatch(Msg::Position(Position {
                     search: position.search.clone(),
                     page: next.clone(),
                     earlier,
-                });
+                }));
             })
         };
         html! {
             <div class="toolbar">
-                { button("button secondary", "Previous", position.earlier.is_empty(), on_previous) }
+                { button("button secondary", "Previous", state.position.earlier.is_empty(), on_previous) }
                 { button("button secondary", "Next", next.is_none(), on_next) }
             </div>
         }
     };
 
-    let details = selected.as_ref().map(|user| {
+    let details = state.selected.as_ref().map(|user| {
         let name = user.summary.username.clone();
         let is_member = user.groups.iter().any(|g| g == "admin");
         let toggle_admin = if is_member {
@@ -316,11 +354,11 @@ pub fn admin_users() -> Html {
     html! {
         <section class="page">
             <h1>{ "Users" }</h1>
-            { for notice.as_ref().map(|n| html! { <p class="notice" role="status">{ n }</p> }) }
-            { for problem.as_ref().map(|p| error_banner(p.clone().into(), None)) }
+            { for state.notice.as_ref().map(|n| html! { <p class="notice" role="status">{ n }</p> }) }
+            { for state.problem.as_ref().map(|p| error_banner(p.clone().into(), None)) }
             <form class="toolbar" role="search" onsubmit={on_search}>
                 <label for="user-search">{ "Search by email" }</label>
-                <input id="user-search" type="search" ref={search_ref} value={position.search.clone()} />
+                <input id="user-search" type="search" ref={search_ref} value={state.position.search.clone()} />
                 <button class="button" type="submit">{ "Search" }</button>
             </form>
             { table }
@@ -330,9 +368,9 @@ pub fn admin_users() -> Html {
                 <h2>{ "Invite a colleague" }</h2>
                 <label for="invite-email">{ "Email" }</label>
                 <input id="invite-email" type="email" ref={invite_ref} autocomplete="off"
-                    aria-invalid={invite_error.is_some().then_some("true")}
-                    aria-describedby={invite_error.is_some().then_some("invite-error")} />
-                { for invite_error.as_ref().map(|e| html! { <p id="invite-error" class="field-error">{ e }</p> }) }
+                    aria-invalid={state.invite_error.is_some().then_some("true")}
+                    aria-describedby={state.invite_error.is_some().then_some("invite-error")} />
+                { for state.invite_error.as_ref().map(|e| html! { <p id="invite-error" class="field-error">{ e }</p> }) }
                 <button class="button" type="submit">{ "Invite" }</button>
             </form>
         </section>

@@ -3,10 +3,13 @@
 
 use crate::api;
 use crate::components::{
-    error_banner, line_chart, spinner, stats_table, Point, StatForm, StatFormMode, LOADING,
+    error_banner, line_chart, spinner, stats_table, Point, RowAction, StatForm, StatFormMode,
+    LOADING,
 };
 use crate::hooks::{use_app, use_load, Load};
 use shared::dto::KpiRecord;
+use std::cell::RefCell;
+use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -83,17 +86,49 @@ pub fn series(records: &[KpiRecord], kpi: &str, year: i32) -> Vec<Point> {
 }
 
 fn title(kpi: &str) -> String {
-    let mut chars = kpi.chars();
-    chars
-        .next()
-        .map(|c| {
-            // KPI names are ASCII (`[a-z][a-z0-9_]*`): no Unicode case tables needed.
-            std::iter::once(c.to_ascii_uppercase())
-                .chain(chars)
-                .collect::<String>()
-                .replace('_', " ")
-        })
-        .unwrap_or_default()
+    let mut title = kpi.replace('_', " ");
+    // KPI names are ASCII (`[a-z][a-z0-9_]*`): no Unicode case tables needed.
+    if let Some(first) = title.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    title
+}
+
+/// The page's own state: one cell instead of a `use_state` per part.
+#[derive(Default)]
+struct PageState {
+    chosen_year: Option<i32>,
+    editing: Option<StatFormMode>,
+    action_error: Option<String>,
+}
+
+/// What changes the page's state.
+enum Msg {
+    Year(Option<i32>),
+    Editing(Option<StatFormMode>),
+    ActionError(Option<String>),
+}
+
+impl PageState {
+    fn apply(&mut self, msg: Msg) {
+        match msg {
+            Msg::Year(year) => self.chosen_year = year,
+            Msg::Editing(mode) => self.editing = mode,
+            Msg::ActionError(message) => self.action_error = message,
+        }
+    }
+}
+
+/// The page's state in one cell and the redraw after a change: lighter in
+/// the bundle than a `use_reducer` of its own.
+#[derive(Clone)]
+struct Sender(Rc<RefCell<PageState>>, UseForceUpdateHandle);
+
+impl Sender {
+    fn dispatch(&self, msg: Msg) {
+        self.0.borrow_mut().apply(msg);
+        self.1.force_update();
+    }
 }
 
 #[function_component(Stats)]
@@ -101,9 +136,9 @@ pub fn stats() -> Html {
     let app = use_app();
     let is_admin = app.session.is_admin();
     let (load, reload) = use_load(|api| async move { api::stats(&api).await });
-    let chosen_year = use_state(|| None::<i32>);
-    let editing = use_state(|| None::<StatFormMode>);
-    let action_error = use_state(|| None::<String>);
+    let cell = use_mut_ref(PageState::default);
+    let send = Sender(cell.clone(), use_force_update());
+    let state = cell.borrow();
 
     let records = match &load {
         Load::Loading => {
@@ -121,15 +156,16 @@ pub fn stats() -> Html {
         Load::Ready(records) => records.clone(),
     };
     let all_years = years(&records);
-    let year = chosen_year
+    let year = state
+        .chosen_year
         .filter(|y| all_years.contains(y))
         .or_else(|| all_years.first().copied());
 
     let on_year = {
-        let chosen_year = chosen_year.clone();
+        let send = send.clone();
         Callback::from(move |e: Event| {
             let value = e.target_unchecked_into::<HtmlSelectElement>().value();
-            chosen_year.set(value.parse().ok());
+            send.dispatch(Msg::Year(value.parse().ok()));
         })
     };
     let year_picker = html! {
@@ -163,72 +199,66 @@ pub fn stats() -> Html {
             .collect::<Html>()
     });
 
-    let admin_tools = is_admin.then(|| {
-        let on_edit = {
-            let editing = editing.clone();
-            Callback::from(move |record: KpiRecord| editing.set(Some(StatFormMode::Edit(record))))
-        };
-        let on_delete = {
-            let (api, reload, action_error) =
-                (app.api.clone(), reload.clone(), action_error.clone());
-            Callback::from(move |record: KpiRecord| {
-                let question = format!(
-                    "Delete {} for {}-{:02}?",
-                    record.kpi, record.year, record.month
-                );
-                let confirmed = web_sys::window()
-                    .and_then(|w| w.confirm_with_message(&question).ok())
-                    .unwrap_or(false);
-                if !confirmed {
-                    return;
+    let on_action = is_admin.then(|| {
+        let (api, reload, send) = (app.api.clone(), reload.clone(), send.clone());
+        Callback::from(move |action: RowAction| {
+            let record = match action {
+                RowAction::Edit(record) => {
+                    return send.dispatch(Msg::Editing(Some(StatFormMode::Edit(record))))
                 }
-                let (api, reload, action_error) =
-                    (api.clone(), reload.clone(), action_error.clone());
-                wasm_bindgen_futures::spawn_local(async move {
-                    match api::delete_stat(&api, record.id).await {
-                        Ok(()) => {
-                            action_error.set(None);
-                            reload.emit(());
-                        }
-                        Err(error) => action_error.set(Some(error.explain())),
+                RowAction::Delete(record) => record,
+            };
+            let question = format!(
+                "Delete {} for {}-{:02}?",
+                record.kpi, record.year, record.month
+            );
+            let confirmed = web_sys::window()
+                .and_then(|w| w.confirm_with_message(&question).ok())
+                .unwrap_or(false);
+            if !confirmed {
+                return;
+            }
+            let (api, reload, send) = (api.clone(), reload.clone(), send.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match api::delete_stat(&api, record.id).await {
+                    Ok(()) => {
+                        send.dispatch(Msg::ActionError(None));
+                        reload.emit(());
                     }
-                });
-            })
-        };
-        (on_edit, on_delete)
+                    Err(error) => send.dispatch(Msg::ActionError(Some(error.explain()))),
+                }
+            });
+        })
     });
-    let form = match (&*editing, is_admin) {
+    let form = match (&state.editing, is_admin) {
         (Some(mode), true) => {
             let done = {
-                let (editing, reload) = (editing.clone(), reload.clone());
-                Callback::from(move |()| {
-                    editing.set(None);
-                    reload.emit(());
+                let (send, reload) = (send.clone(), reload.clone());
+                Callback::from(move |saved: bool| {
+                    send.dispatch(Msg::Editing(None));
+                    if saved {
+                        reload.emit(());
+                    }
                 })
-            };
-            let cancel = {
-                let editing = editing.clone();
-                Callback::from(move |()| editing.set(None))
             };
             // Keyed by record: editing another row starts from that row's values.
             let key = match mode {
                 StatFormMode::Create => "new".to_owned(),
                 StatFormMode::Edit(record) => record.id.to_string(),
             };
-            html! { <StatForm {key} mode={mode.clone()} on_saved={done} on_cancel={cancel} /> }
+            html! { <StatForm {key} mode={mode.clone()} on_done={done} /> }
         }
         (None, true) => {
-            let editing = editing.clone();
+            let send = send.clone();
             html! {
                 <button class="button" type="button"
-                    onclick={Callback::from(move |_| editing.set(Some(StatFormMode::Create)))}>
+                    onclick={Callback::from(move |_| send.dispatch(Msg::Editing(Some(StatFormMode::Create))))}>
                     { "Add a record" }
                 </button>
             }
         }
         _ => html! {},
     };
-    let (on_edit, on_delete) = admin_tools.unzip();
 
     html! {
         <section class="page">
@@ -241,11 +271,11 @@ pub fn stats() -> Html {
             }
             <div class="charts">{ charts.unwrap_or_default() }</div>
             <h2>{ "Records" }</h2>
-            if let Some(message) = (*action_error).clone() {
+            if let Some(message) = state.action_error.clone() {
                 { error_banner(message.into(), None) }
             }
             { form }
-            { stats_table(&shown, on_edit, on_delete) }
+            { stats_table(&shown, on_action) }
         </section>
     }
 }
