@@ -2,12 +2,10 @@
 //! API's own field errors shown beside the fields they name.
 
 use crate::api;
-use crate::hooks::use_app;
+use crate::hooks::{use_app, Apply, Sender};
 use shared::dto::{KpiInput, KpiRecord};
 use shared::rules;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -80,7 +78,9 @@ enum Msg {
     Answered(BTreeMap<String, String>, Option<String>),
 }
 
-impl FormState {
+impl Apply for FormState {
+    type Msg = Msg;
+
     fn apply(&mut self, msg: Msg) {
         match msg {
             Msg::Input(0, value) => self.fields.kpi = value,
@@ -104,18 +104,6 @@ impl FormState {
     }
 }
 
-/// The state in one cell and the redraw after a change: lighter in the
-/// bundle than a `use_reducer` of its own.
-#[derive(Clone)]
-struct Sender(Rc<RefCell<FormState>>, UseForceUpdateHandle);
-
-impl Sender {
-    fn dispatch(&self, msg: Msg) {
-        self.0.borrow_mut().apply(msg);
-        self.1.force_update();
-    }
-}
-
 #[function_component(StatForm)]
 pub fn stat_form(props: &StatFormProps) -> Html {
     let app = use_app();
@@ -133,7 +121,7 @@ pub fn stat_form(props: &StatFormProps) -> Html {
             ..FormState::default()
         })
     };
-    let send = Sender(cell.clone(), use_force_update());
+    let send = Sender::new(cell.clone(), use_force_update());
     let state = cell.borrow();
 
     let on_input = |index: u8| {

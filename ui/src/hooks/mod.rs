@@ -4,6 +4,7 @@
 use crate::api::client::{ApiClient, ApiError};
 use crate::auth::state::SessionState;
 use std::any::Any;
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -131,6 +132,34 @@ fn use_load_any(fetch: AnyFetch) -> (Load<dyn Any>, Callback<()>) {
     }
     let load = state.borrow().clone();
     (load, reload)
+}
+
+/// A component's state that changes by messages.
+pub trait Apply {
+    type Msg;
+    fn apply(&mut self, msg: Self::Msg);
+}
+
+/// A component's state in one cell and the redraw after a change: lighter in
+/// the bundle than a `use_reducer` of its own.
+pub struct Sender<S>(Rc<RefCell<S>>, UseForceUpdateHandle);
+
+// By hand: the cell clones without `S: Clone`.
+impl<S> Clone for Sender<S> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone(), self.1.clone())
+    }
+}
+
+impl<S: Apply> Sender<S> {
+    pub fn new(cell: Rc<RefCell<S>>, redraw: UseForceUpdateHandle) -> Self {
+        Self(cell, redraw)
+    }
+
+    pub fn dispatch(&self, msg: S::Msg) {
+        self.0.borrow_mut().apply(msg);
+        self.1.force_update();
+    }
 }
 
 #[cfg(test)]

@@ -4,10 +4,8 @@
 
 use crate::api::admin;
 use crate::components::{button, error_banner, facts, spinner};
-use crate::hooks::use_app;
+use crate::hooks::{use_app, Apply, Sender};
 use shared::admin::{AdminUser, AdminUserPage};
-use std::cell::RefCell;
-use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -64,7 +62,9 @@ enum Msg {
     Refreshed(Option<AdminUser>),
 }
 
-impl UsersState {
+impl Apply for UsersState {
+    type Msg = Msg;
+
     fn apply(&mut self, msg: Msg) {
         match msg {
             // A new position loads the list again (an equal one does not).
@@ -96,24 +96,12 @@ impl UsersState {
     }
 }
 
-/// The state in one cell and the redraw after a change: lighter in the
-/// bundle than a `use_reducer` of its own.
-#[derive(Clone)]
-struct Sender(Rc<RefCell<UsersState>>, UseForceUpdateHandle);
-
-impl Sender {
-    fn dispatch(&self, msg: Msg) {
-        self.0.borrow_mut().apply(msg);
-        self.1.force_update();
-    }
-}
-
 #[function_component(AdminUsers)]
 pub fn admin_users() -> Html {
     let app = use_app();
     let is_admin = app.session.is_admin();
     let cell = use_mut_ref(UsersState::default);
-    let send = Sender(cell.clone(), use_force_update());
+    let send = Sender::new(cell.clone(), use_force_update());
     let state = cell.borrow();
 
     {

@@ -6,10 +6,8 @@ use crate::components::{
     error_banner, line_chart, spinner, stats_table, Point, RowAction, StatForm, StatFormMode,
     LOADING,
 };
-use crate::hooks::{use_app, use_load, Load};
+use crate::hooks::{use_app, use_load, Apply, Load, Sender};
 use shared::dto::KpiRecord;
-use std::cell::RefCell;
-use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -109,7 +107,9 @@ enum Msg {
     ActionError(Option<String>),
 }
 
-impl PageState {
+impl Apply for PageState {
+    type Msg = Msg;
+
     fn apply(&mut self, msg: Msg) {
         match msg {
             Msg::Year(year) => self.chosen_year = year,
@@ -119,25 +119,13 @@ impl PageState {
     }
 }
 
-/// The page's state in one cell and the redraw after a change: lighter in
-/// the bundle than a `use_reducer` of its own.
-#[derive(Clone)]
-struct Sender(Rc<RefCell<PageState>>, UseForceUpdateHandle);
-
-impl Sender {
-    fn dispatch(&self, msg: Msg) {
-        self.0.borrow_mut().apply(msg);
-        self.1.force_update();
-    }
-}
-
 #[function_component(Stats)]
 pub fn stats() -> Html {
     let app = use_app();
     let is_admin = app.session.is_admin();
     let (load, reload) = use_load(|api| async move { api::stats(&api).await });
     let cell = use_mut_ref(PageState::default);
-    let send = Sender(cell.clone(), use_force_update());
+    let send = Sender::new(cell.clone(), use_force_update());
     let state = cell.borrow();
 
     let records = match &load {
